@@ -30,7 +30,9 @@ pub enum Error {
         expired_at: String,
     },
     /// The requested URL lifetime outlives the (temporary) credentials that sign it.
-    #[error("the URL would outlive its credentials: it expires at {url_expires_at}, the credentials at {credentials_expire_at}")]
+    #[error(
+        "the URL would outlive its credentials: it expires at {url_expires_at}, the credentials at {credentials_expire_at}"
+    )]
     ExpiryExceedsCredentials {
         /// When the URL would expire (RFC 3339).
         url_expires_at: String,
@@ -200,9 +202,7 @@ impl Error {
             Error::ExpiryExceedsCredentials { .. } => {
                 "shorten the expiry, refresh the credentials, or opt in to clamping the expiry to the credentials' lifetime"
             }
-            Error::InvalidExpiry { .. } => {
-                "use a whole number of seconds from 1 to 604800 (seven days)"
-            }
+            Error::InvalidExpiry { .. } => "use a whole number of seconds from 1 to 604800 (seven days)",
             Error::InvalidDate { .. } => "use a UTC time between years 0000 and 9999, written YYYYMMDDTHHMMSSZ",
             Error::InvalidMethod { .. } => "use an HTTP method such as GET, PUT, HEAD, DELETE or POST",
             Error::InvalidHost { .. } => {
@@ -225,7 +225,9 @@ impl Error {
             Error::InvalidKey { .. } => {
                 "object keys are 1-1024 bytes of UTF-8 and may not consist of or start with '.'/'..' segments that would leave the bucket"
             }
-            Error::InvalidStorageClass { .. } => "use one of the S3 storage classes the provider supports, e.g. STANDARD or STANDARD_IA",
+            Error::InvalidStorageClass { .. } => {
+                "use one of the S3 storage classes the provider supports, e.g. STANDARD or STANDARD_IA"
+            }
             Error::InvalidEndpoint { .. } => {
                 "give scheme://host[:port] without path, query or credentials, and only addressing options the provider serves"
             }

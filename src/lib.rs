@@ -4,6 +4,7 @@
 
 pub mod credentials;
 pub mod error;
+pub mod s3;
 pub mod sigv4;
 
 pub use credentials::Credentials;

@@ -17,14 +17,21 @@ pub(crate) struct Headers<'a> {
 
 impl<'a> Headers<'a> {
     /// `host` plus the request's headers plus those the signer adds itself.
-    pub(crate) fn new(host: &'a str, given: &'a [(&'a str, &'a str)], added: &[(&'static str, &'a str)]) -> Result<Self> {
+    pub(crate) fn new(
+        host: &'a str,
+        given: &'a [(&'a str, &'a str)],
+        added: &[(&'static str, &'a str)],
+    ) -> Result<Self> {
         let mut entries = Vec::with_capacity(1 + given.len() + added.len());
         entries.push((Cow::Borrowed("host"), Cow::Borrowed(host)));
         for &(name, value) in given {
             check_header_name(name)?;
             let name = lowercase(name);
             if is_reserved_header(&name) || added.iter().any(|(n, _)| *n == name) {
-                return Err(Error::InvalidHeader { name: name.into_owned(), reason: "this header is set by the signer".into() });
+                return Err(Error::InvalidHeader {
+                    name: name.into_owned(),
+                    reason: "this header is set by the signer".into(),
+                });
             }
             check_header_value(&name, value)?;
             entries.push((name, collapse_spaces(value)));
@@ -89,7 +96,11 @@ const AUTH_PARAMS: [&str; 7] = [
 ];
 
 impl<'a> Query<'a> {
-    pub(crate) fn new(given: &'a [(&'a str, &'a str)], extra_capacity: usize, forbid_auth_params: bool) -> Result<Self> {
+    pub(crate) fn new(
+        given: &'a [(&'a str, &'a str)],
+        extra_capacity: usize,
+        forbid_auth_params: bool,
+    ) -> Result<Self> {
         let mut entries = Vec::with_capacity(given.len() + extra_capacity);
         for &(name, value) in given {
             if forbid_auth_params && AUTH_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name)) {
@@ -164,7 +175,11 @@ pub(crate) fn write_request(
 }
 
 fn lowercase(name: &str) -> Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(name.to_ascii_lowercase()) } else { Cow::Borrowed(name) }
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 fn is_reserved_header(lower: &str) -> bool {
@@ -173,8 +188,7 @@ fn is_reserved_header(lower: &str) -> bool {
 
 /// RFC 9110 `token`: the only characters a header name may have.
 pub(crate) fn is_token(text: &str) -> bool {
-    !text.is_empty()
-        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 fn check_header_name(name: &str) -> Result<()> {
@@ -188,7 +202,10 @@ fn check_header_name(name: &str) -> Result<()> {
 fn check_header_value(name: &str, value: &str) -> Result<()> {
     // CR or LF would let a value smuggle extra headers into the request.
     if value.chars().any(|c| c.is_control() && c != '\t') {
-        return Err(Error::InvalidHeader { name: name.to_string(), reason: "the value contains control characters".into() });
+        return Err(Error::InvalidHeader {
+            name: name.to_string(),
+            reason: "the value contains control characters".into(),
+        });
     }
     Ok(())
 }

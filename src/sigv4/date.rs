@@ -104,7 +104,9 @@ mod tests {
     #[test]
     fn parse_round_trips_and_rejects_garbage() {
         assert_eq!(AmzDate::parse("20150830T123600Z").unwrap().as_str(), "20150830T123600Z");
-        for bad in ["", "2015-08-30T12:36:00Z", "20150830T123600", "20151330T123600Z", "2015083OT123600Z", "20150830T246000Z"] {
+        for bad in
+            ["", "2015-08-30T12:36:00Z", "20150830T123600", "20151330T123600Z", "2015083OT123600Z", "20150830T246000Z"]
+        {
             assert_eq!(AmzDate::parse(bad).unwrap_err().code(), "INVALID_DATE", "{bad}");
         }
     }

@@ -175,7 +175,12 @@ impl Signer {
     }
 
     /// Signs `request` with an `Authorization` header at `now`.
-    pub fn sign_headers_at(&self, request: &Request<'_>, config: &SigningConfig, now: OffsetDateTime) -> Result<SignedHeaders> {
+    pub fn sign_headers_at(
+        &self,
+        request: &Request<'_>,
+        config: &SigningConfig,
+        now: OffsetDateTime,
+    ) -> Result<SignedHeaders> {
         let date = AmzDate::new(now)?;
         self.check_credentials_cover(&date, 0)?;
         let mut path_and_query = String::new();
@@ -197,15 +202,27 @@ impl Signer {
     }
 
     /// The canonical request, string to sign and signature of `Authorization` header signing.
-    pub fn explain_headers(&self, request: &Request<'_>, config: &SigningConfig, now: OffsetDateTime) -> Result<Explanation> {
+    pub fn explain_headers(
+        &self,
+        request: &Request<'_>,
+        config: &SigningConfig,
+        now: OffsetDateTime,
+    ) -> Result<Explanation> {
         self.explain(request, config, Carrier::Header, now)
     }
 
-    fn explain(&self, request: &Request<'_>, config: &SigningConfig, carrier: Carrier, now: OffsetDateTime) -> Result<Explanation> {
+    fn explain(
+        &self,
+        request: &Request<'_>,
+        config: &SigningConfig,
+        carrier: Carrier,
+        now: OffsetDateTime,
+    ) -> Result<Explanation> {
         let date = AmzDate::new(now)?;
         let mut path_and_query = String::new();
         let mut creq = Vec::new();
-        let signed = self.sign(request, config, carrier, &date, &mut path_and_query, &mut |b| creq.extend_from_slice(b))?;
+        let signed =
+            self.sign(request, config, carrier, &date, &mut path_and_query, &mut |b| creq.extend_from_slice(b))?;
         let canonical_request = String::from_utf8_lossy(&creq).into_owned();
         let mut hash = [0u8; 64];
         let hash = hex_into(&Sha256::digest(&creq).into(), &mut hash);
@@ -287,7 +304,19 @@ impl Signer {
 
         let key = self.signing_key(date, config);
         let mut mac = key.mac();
-        for part in [ALGORITHM, "\n", date.as_str(), "\n", date.date_stamp(), "/", &config.region, "/", &config.service, "/aws4_request\n", hash] {
+        for part in [
+            ALGORITHM,
+            "\n",
+            date.as_str(),
+            "\n",
+            date.date_stamp(),
+            "/",
+            &config.region,
+            "/",
+            &config.service,
+            "/aws4_request\n",
+            hash,
+        ] {
             mac.update(part.as_bytes());
         }
         let mut signature = [0u8; 64];
@@ -379,7 +408,13 @@ fn check_host(host: &str) -> Result<()> {
     let ok = !host.is_empty()
         && host.len() <= 255
         && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._:[]".contains(&b));
-    if ok { Ok(()) } else { Err(Error::InvalidHost { reason: "expected host[:port] with letters, digits, '-', '.', ':' or an [IPv6] literal".into() }) }
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidHost {
+            reason: "expected host[:port] with letters, digits, '-', '.', ':' or an [IPv6] literal".into(),
+        })
+    }
 }
 
 fn estimate_len(request: &Request<'_>, credentials: &Credentials) -> usize {
