@@ -5,8 +5,8 @@
 
 use std::borrow::Cow;
 
+use super::PathMode;
 use super::encode;
-use super::{PathMode, Request};
 use crate::error::{Error, Result};
 
 /// Lowercased, trimmed, sorted headers, ready to be written; duplicates stay adjacent in the
@@ -42,136 +42,145 @@ impl<'a> Headers<'a> {
         Ok(Headers { entries })
     }
 
-    /// `name1;name2;…`, each name once.
-    pub(crate) fn signed_names(&self) -> Cow<'a, str> {
-        if self.entries.len() == 1 {
-            return Cow::Borrowed("host");
-        }
-        let mut out = String::with_capacity(self.entries.len() * 16);
+    /// Appends `name1;name2;…` (each name once) to `out`, through `encode` (identity for the
+    /// canonical request, `UriEncode` for the `X-Amz-SignedHeaders` parameter).
+    pub(crate) fn write_names(&self, out: &mut String, encode: fn(&mut String, &str)) {
         for (i, (name, _)) in self.entries.iter().enumerate() {
             if i > 0 && self.entries[i - 1].0 == *name {
                 continue;
             }
-            if !out.is_empty() {
-                out.push(';');
+            if i > 0 {
+                encode(out, ";");
             }
-            out.push_str(name);
+            encode(out, name);
         }
-        Cow::Owned(out)
     }
 
-    /// Writes `name:value[,value…]\n` for each header name.
-    pub(crate) fn write(&self, sink: &mut impl FnMut(&[u8])) {
+    /// Appends `name:value[,value…]\n` for each header name.
+    pub(crate) fn write(&self, out: &mut String) {
         for (i, (name, value)) in self.entries.iter().enumerate() {
-            let continues = i > 0 && self.entries[i - 1].0 == *name;
-            if continues {
-                sink(b",");
+            if i > 0 && self.entries[i - 1].0 == *name {
+                out.push(',');
             } else {
-                sink(name.as_bytes());
-                sink(b":");
+                out.push_str(name);
+                out.push(':');
             }
-            sink(value.as_bytes());
-            let ends = self.entries.get(i + 1).is_none_or(|next| next.0 != *name);
-            if ends {
-                sink(b"\n");
+            out.push_str(value);
+            if self.entries.get(i + 1).is_none_or(|next| next.0 != *name) {
+                out.push('\n');
             }
         }
     }
 }
 
-/// The request's own query parameters, encoded and sorted with any the signer adds.
-pub(crate) struct Query<'a> {
-    entries: Vec<(Cow<'a, str>, Cow<'a, str>)>,
-}
-
-/// The parameters of query (presigned) authentication; callers may not pass them.
-const AUTH_PARAMS: [&str; 7] = [
-    "x-amz-algorithm",
-    "x-amz-credential",
-    "x-amz-date",
-    "x-amz-expires",
-    "x-amz-security-token",
-    "x-amz-signedheaders",
-    "x-amz-signature",
+/// The query parameters of query (presigned) authentication, in canonical order; callers may
+/// not pass them.
+pub(crate) const AUTH_PARAMS: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-Security-Token",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
 ];
 
-impl<'a> Query<'a> {
-    pub(crate) fn new(
-        given: &'a [(&'a str, &'a str)],
-        extra_capacity: usize,
-        forbid_auth_params: bool,
-    ) -> Result<Self> {
-        let mut entries = Vec::with_capacity(given.len() + extra_capacity);
-        for &(name, value) in given {
-            if forbid_auth_params && AUTH_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name)) {
-                return Err(Error::InvalidQuery {
-                    name: name.to_string(),
-                    reason: "authentication parameters are added by the signer".into(),
-                });
-            }
-            entries.push((encode::query_component(name), encode::query_component(value)));
-        }
-        Ok(Query { entries })
-    }
+/// How many query parameters are sorted on the stack before falling back to the heap.
+const INLINE_PARAMS: usize = 8;
 
-    /// Adds a parameter whose name and value are already `UriEncode`d.
-    pub(crate) fn push_encoded(&mut self, name: &'static str, value: Cow<'a, str>) {
-        self.entries.push((Cow::Borrowed(name), value));
-    }
-
-    /// Sorts by encoded name, then encoded value (byte order, as AWS does), and appends
-    /// `name=value&…` to `out`.
-    pub(crate) fn sort_and_write(&mut self, out: &mut String) {
-        self.entries.sort_unstable();
-        for (i, (name, value)) in self.entries.iter().enumerate() {
-            if i > 0 {
-                out.push('&');
-            }
-            out.push_str(name);
-            out.push('=');
-            out.push_str(value);
+/// Appends the canonical query string to `out`: the request's parameters, encoded and sorted
+/// (by encoded name, then value: byte order, as AWS does), merged with `auth`, whose names
+/// are already in canonical order and whose values `write_auth` appends already encoded.
+pub(crate) fn write_query<'a>(
+    out: &mut String,
+    given: &'a [(&'a str, &'a str)],
+    auth: &[&'static str],
+    write_auth: &mut dyn FnMut(usize, &mut String),
+) -> Result<()> {
+    for &(name, _) in given {
+        if !auth.is_empty() && AUTH_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name)) {
+            return Err(Error::InvalidQuery {
+                name: name.to_string(),
+                reason: "authentication parameters are added by the signer".into(),
+            });
         }
+    }
+    let encode = |&(n, v): &(&'a str, &'a str)| (encode::query_component(n), encode::query_component(v));
+    if given.len() <= INLINE_PARAMS {
+        let mut inline: [(Cow<'_, str>, Cow<'_, str>); INLINE_PARAMS] = Default::default();
+        for (slot, pair) in inline.iter_mut().zip(given) {
+            *slot = encode(pair);
+        }
+        merge(out, &mut inline[..given.len()], auth, write_auth);
+    } else {
+        let mut heap: Vec<_> = given.iter().map(encode).collect();
+        merge(out, &mut heap, auth, write_auth);
+    }
+    Ok(())
+}
+
+fn merge(
+    out: &mut String,
+    params: &mut [(Cow<'_, str>, Cow<'_, str>)],
+    auth: &[&'static str],
+    write_auth: &mut dyn FnMut(usize, &mut String),
+) {
+    params.sort_unstable();
+    let mut rest = params.iter().peekable();
+    let mut first = true;
+    let mut separator = |out: &mut String| {
+        if !std::mem::take(&mut first) {
+            out.push('&');
+        }
+    };
+    for (index, &name) in auth.iter().enumerate() {
+        while let Some((n, v)) = rest.next_if(|(n, _)| n.as_ref() < name) {
+            separator(out);
+            push_pair(out, n, v);
+        }
+        separator(out);
+        out.push_str(name);
+        out.push('=');
+        write_auth(index, out);
+    }
+    for (n, v) in rest {
+        separator(out);
+        push_pair(out, n, v);
     }
 }
 
-/// Appends the canonical URI (which is also the path sent on the wire) to `out`.
-pub(crate) fn write_path(request: &Request<'_>, mode: PathMode, out: &mut String) -> Result<()> {
-    let path = request.path;
+fn push_pair(out: &mut String, name: &str, value: &str) {
+    out.push_str(name);
+    out.push('=');
+    out.push_str(value);
+}
+
+/// Appends the path as sent and returns the canonical URI when it differs from it.
+///
+/// S3: both are the raw path encoded once. Normalized: the path is already in wire form; it
+/// is normalised and sent with only what cannot stand in a request line escaped, and the
+/// canonical URI encodes it once more.
+pub(crate) fn write_path<'p>(path: &'p str, mode: PathMode, out: &mut String) -> Result<Option<String>> {
     if path.is_empty() {
         out.push('/');
-        return Ok(());
+        return Ok(None);
     }
     if !path.starts_with('/') {
         return Err(Error::InvalidUrl { reason: "the path must start with '/'".into() });
     }
     match mode {
-        PathMode::S3 => encode::push_path(out, path),
-        PathMode::Normalized => encode::push_path(out, &encode::normalize_path(path)),
+        PathMode::S3 => {
+            encode::push_path(out, path);
+            Ok(None)
+        }
+        PathMode::Normalized => {
+            let normalized = encode::normalize_path(path);
+            encode::push_wire_path(out, &normalized);
+            let mut canonical = String::with_capacity(normalized.len() + 16);
+            encode::push_path(&mut canonical, &normalized);
+            Ok(Some(canonical))
+        }
     }
-    Ok(())
-}
-
-/// Writes the whole canonical request.
-pub(crate) fn write_request(
-    method: &str,
-    path: &str,
-    query: &str,
-    headers: &Headers<'_>,
-    signed_names: &str,
-    payload: &str,
-    sink: &mut impl FnMut(&[u8]),
-) {
-    sink(method.as_bytes());
-    sink(b"\n");
-    sink(path.as_bytes());
-    sink(b"\n");
-    sink(query.as_bytes());
-    sink(b"\n");
-    headers.write(sink);
-    sink(b"\n");
-    sink(signed_names.as_bytes());
-    sink(b"\n");
-    sink(payload.as_bytes());
 }
 
 fn lowercase(name: &str) -> Cow<'_, str> {
@@ -186,7 +195,7 @@ fn is_reserved_header(lower: &str) -> bool {
     matches!(lower, "host" | "authorization" | "x-amz-date" | "x-amz-security-token")
 }
 
-/// RFC 9110 `token`: the only characters a header name may have.
+/// RFC 9110 `token`: the only characters a header name or method may have.
 pub(crate) fn is_token(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
@@ -210,7 +219,8 @@ fn check_header_value(name: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// SigV4's `Trimall`: strip surrounding whitespace, fold each run of spaces into one.
+/// SigV4's `Trimall`: strip surrounding whitespace (spaces and tabs, as HTTP servers do before
+/// verifying), fold each run of spaces into one.
 fn collapse_spaces(value: &str) -> Cow<'_, str> {
     let trimmed = value.trim_matches(|c| c == ' ' || c == '\t');
     if !trimmed.contains("  ") {
@@ -233,9 +243,9 @@ mod tests {
     use super::*;
 
     fn render(headers: &Headers<'_>) -> String {
-        let mut out = Vec::new();
-        headers.write(&mut |b: &[u8]| out.extend_from_slice(b));
-        String::from_utf8(out).unwrap()
+        let mut out = String::new();
+        headers.write(&mut out);
+        out
     }
 
     #[test]
@@ -243,7 +253,9 @@ mod tests {
         let given = [("My-Header1", " a   b "), ("X-Amz-Meta-A", "1"), ("my-header1", "c")];
         let h = Headers::new("example.com", &given, &[]).unwrap();
         assert_eq!(render(&h), "host:example.com\nmy-header1:a b,c\nx-amz-meta-a:1\n");
-        assert_eq!(h.signed_names(), "host;my-header1;x-amz-meta-a");
+        let mut names = String::new();
+        h.write_names(&mut names, |out, s| out.push_str(s));
+        assert_eq!(names, "host;my-header1;x-amz-meta-a");
     }
 
     #[test]
@@ -255,14 +267,24 @@ mod tests {
         }
     }
 
-    #[test]
-    fn query_sorts_by_encoded_bytes() {
-        // Raw order would put "~" before "é"; encoded, "%C3%A9" sorts first.
-        let given = [("~", "1"), ("é", "2"), ("a", "b"), ("a", "a")];
-        let mut q = Query::new(&given, 0, true).unwrap();
+    fn query(given: &[(&str, &str)], auth: &[&'static str]) -> Result<String> {
         let mut out = String::new();
-        q.sort_and_write(&mut out);
-        assert_eq!(out, "%C3%A9=2&a=a&a=b&~=1");
-        assert_eq!(Query::new(&[("x-amz-signature", "0")], 0, true).err().unwrap().code(), "INVALID_QUERY");
+        write_query(&mut out, given, auth, &mut |i, out| out.push_str(&i.to_string()))?;
+        Ok(out)
+    }
+
+    #[test]
+    fn query_sorts_by_encoded_bytes_and_merges_auth_params() {
+        // Raw order would put "~" before "é"; encoded, "%C3%A9" sorts first.
+        let given = [("~", "1"), ("é", "2"), ("a", "b"), ("a", "a"), ("X-Amz-Checksum", "c")];
+        assert_eq!(query(&given, &[]).unwrap(), "%C3%A9=2&X-Amz-Checksum=c&a=a&a=b&~=1");
+        assert_eq!(
+            query(&given, &["X-Amz-Algorithm", "X-Amz-Date"]).unwrap(),
+            "%C3%A9=2&X-Amz-Algorithm=0&X-Amz-Checksum=c&X-Amz-Date=1&a=a&a=b&~=1"
+        );
+        let many: Vec<(String, String)> = (0..20).rev().map(|i| (format!("p{i:02}"), String::new())).collect();
+        let many: Vec<(&str, &str)> = many.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        assert!(query(&many, &[]).unwrap().starts_with("p00=&p01=&p02="));
+        assert_eq!(query(&[("x-amz-signature", "0")], &["X-Amz-Date"]).unwrap_err().code(), "INVALID_QUERY");
     }
 }

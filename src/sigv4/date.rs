@@ -16,7 +16,9 @@ pub struct AmzDate {
 impl AmzDate {
     /// Converts `time` to UTC; refuses years outside 0000–9999, which have no 4-digit form.
     pub fn new(time: OffsetDateTime) -> Result<Self> {
-        let utc = time.to_offset(UtcOffset::UTC);
+        let utc = time
+            .checked_to_offset(UtcOffset::UTC)
+            .ok_or(Error::InvalidDate { reason: "the time is outside the representable range".into() })?;
         let year = utc.year();
         if !(0..=9999).contains(&year) {
             return Err(Error::InvalidDate { reason: "the year must be between 0000 and 9999".into() });

@@ -27,6 +27,24 @@ pub(crate) fn push_path(out: &mut String, path: &str) {
     out.extend(utf8_percent_encode(path, PATH));
 }
 
+/// What a request line cannot carry raw. `%` is absent: a wire-form path keeps its escapes.
+const WIRE_PATH: &AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// Appends a path that is already in wire form, escaping only what a request line cannot
+/// carry (spaces, controls, non-ASCII, `#`, `?`…).
+pub(crate) fn push_wire_path(out: &mut String, path: &str) {
+    out.extend(utf8_percent_encode(path, WIRE_PATH));
+}
+
 /// RFC 3986 dot-segment removal plus merging of empty segments, as the generic SigV4 rules
 /// (and the AWS test suite's `normalize: true` cases) require. S3 must never get this:
 /// `a//b` and `a/../b` are distinct object keys there.

@@ -56,11 +56,6 @@ impl SigningKey {
     pub fn sign_hex(&self, message: &[u8]) -> String {
         hex::encode(self.sign_parts(&[message]))
     }
-
-    /// An HMAC state keyed with this key, to stream a string to sign into.
-    pub(crate) fn mac(&self) -> HmacSha256 {
-        self.keyed.clone()
-    }
 }
 
 impl fmt::Debug for SigningKey {

@@ -1,13 +1,12 @@
 //! Query presigning and `Authorization` header signing over one canonical-request builder.
 
-use std::borrow::Cow;
 use std::time::Duration;
 
-use hmac::Mac;
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use time::OffsetDateTime;
 
-use super::canonical::{self, Headers, Query};
+use super::canonical::{self, AUTH_PARAMS, Headers};
 use super::encode;
 use super::key::{SigningKey, cached_key};
 use super::{ALGORITHM, AmzDate, MAX_EXPIRES_SECONDS, Request, SigningConfig, hex_into};
@@ -101,10 +100,21 @@ enum Carrier {
     Header,
 }
 
-/// What one signing pass produced.
+/// Buffers reused across signatures on one thread, so signing allocates only its output.
+#[derive(Default)]
+struct Scratch {
+    canonical_request: String,
+    string_to_sign: String,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// The signature and, for header signing, the headers the signer added.
 struct Signed {
     signature: [u8; 64],
-    headers: Vec<(&'static str, String)>,
+    added: Vec<(&'static str, String)>,
 }
 
 impl Signer {
@@ -154,19 +164,12 @@ impl Signer {
         let expires_seconds = check_expiry(expires_in)?;
         let date = AmzDate::new(now)?;
         let expires_at = self.check_credentials_cover(&date, expires_seconds)?;
-        let start = out.len();
-        let signed = self.sign(request, config, Carrier::Query { expires_seconds }, &date, out, &mut |_| {});
-        match signed {
-            Ok(signed) => {
-                out.push_str("&X-Amz-Signature=");
-                out.push_str(std::str::from_utf8(&signed.signature).unwrap_or_default());
-                Ok(expires_at)
-            }
-            Err(e) => {
-                out.truncate(start);
-                Err(e)
-            }
-        }
+        let signed = SCRATCH.with_borrow_mut(|scratch| {
+            self.sign(request, config, Carrier::Query { expires_seconds }, &date, out, scratch)
+        })?;
+        out.push_str("&X-Amz-Signature=");
+        out.push_str(std::str::from_utf8(&signed.signature).unwrap_or_default());
+        Ok(expires_at)
     }
 
     /// Signs `request` with an `Authorization` header, now (system clock).
@@ -184,9 +187,11 @@ impl Signer {
         let date = AmzDate::new(now)?;
         self.check_credentials_cover(&date, 0)?;
         let mut path_and_query = String::new();
-        let signed = self.sign(request, config, Carrier::Header, &date, &mut path_and_query, &mut |_| {})?;
+        let signed = SCRATCH.with_borrow_mut(|scratch| {
+            self.sign(request, config, Carrier::Header, &date, &mut path_and_query, scratch)
+        })?;
         let signature = std::str::from_utf8(&signed.signature).unwrap_or_default().to_string();
-        Ok(SignedHeaders { path_and_query, headers: signed.headers, signature })
+        Ok(SignedHeaders { path_and_query, headers: signed.added, signature })
     }
 
     /// The canonical request, string to sign and signature of a presigned URL.
@@ -219,21 +224,23 @@ impl Signer {
         now: OffsetDateTime,
     ) -> Result<Explanation> {
         let date = AmzDate::new(now)?;
+        if let Carrier::Query { expires_seconds } = carrier {
+            self.check_credentials_cover(&date, expires_seconds)?;
+        }
         let mut path_and_query = String::new();
-        let mut creq = Vec::new();
-        let signed =
-            self.sign(request, config, carrier, &date, &mut path_and_query, &mut |b| creq.extend_from_slice(b))?;
-        let canonical_request = String::from_utf8_lossy(&creq).into_owned();
-        let mut hash = [0u8; 64];
-        let hash = hex_into(&Sha256::digest(&creq).into(), &mut hash);
-        let scope = scope(&date, config);
-        let string_to_sign = format!("{ALGORITHM}\n{date}\n{scope}\n{hash}");
+        let mut scratch = Scratch::default();
+        let signed = self.sign(request, config, carrier, &date, &mut path_and_query, &mut scratch)?;
         let signature = std::str::from_utf8(&signed.signature).unwrap_or_default().to_string();
         if let Carrier::Query { .. } = carrier {
             path_and_query.push_str("&X-Amz-Signature=");
             path_and_query.push_str(&signature);
         }
-        Ok(Explanation { canonical_request, string_to_sign, signature, path_and_query })
+        Ok(Explanation {
+            canonical_request: scratch.canonical_request,
+            string_to_sign: scratch.string_to_sign,
+            signature,
+            path_and_query,
+        })
     }
 
     /// Signs an arbitrary string to sign (a POST policy, a chunk) under `config`'s scope.
@@ -241,8 +248,8 @@ impl Signer {
         self.signing_key(date, config).sign_hex(string_to_sign.as_bytes())
     }
 
-    /// The one signing pass: writes path and query to `out`, streams the canonical request
-    /// into the hash (and into `trace`), and signs the string to sign.
+    /// The one signing pass: appends the path and query to `out`, builds the canonical
+    /// request and string to sign in `scratch`, and signs.
     fn sign(
         &self,
         request: &Request<'_>,
@@ -250,111 +257,151 @@ impl Signer {
         carrier: Carrier,
         date: &AmzDate,
         out: &mut String,
-        trace: &mut dyn FnMut(&[u8]),
+        scratch: &mut Scratch,
     ) -> Result<Signed> {
         check_method(request.method)?;
         check_host(request.host)?;
         let mut payload_buf = [0u8; 64];
         let payload = request.payload.render(&mut payload_buf);
-        let token = self.credentials.session_token();
+        let added = self.added_headers(carrier, config, date, payload);
+        let headers = Headers::new(request.host, request.headers, &added)?;
 
-        let mut added: Vec<(&'static str, &str)> = Vec::new();
+        let start = out.len();
+        let canonical_path = canonical::write_path(request.path, config.path_mode, out)?;
+        let path_end = out.len();
+        out.push('?');
+        let written = match carrier {
+            Carrier::Query { expires_seconds } => {
+                self.write_auth_query(request, config, date, expires_seconds, &headers, out)
+            }
+            Carrier::Header => canonical::write_query(out, request.query, &[], &mut |_, _| {}),
+        };
+        if let Err(e) = written {
+            out.truncate(start);
+            return Err(e);
+        }
+
+        let creq = &mut scratch.canonical_request;
+        creq.clear();
+        for part in [
+            request.method,
+            "\n",
+            canonical_path.as_deref().unwrap_or(&out[start..path_end]),
+            "\n",
+            &out[path_end + 1..],
+            "\n",
+        ] {
+            creq.push_str(part);
+        }
+        headers.write(creq);
+        creq.push('\n');
+        headers.write_names(creq, |out, s| out.push_str(s));
+        creq.push('\n');
+        creq.push_str(payload);
+        if out.len() == path_end + 1 {
+            out.truncate(path_end); // no query at all: no dangling '?'
+        }
+
+        let mut hash = [0u8; 64];
+        let hash = hex_into(&Sha256::digest(creq.as_bytes()).into(), &mut hash);
+        let sts = &mut scratch.string_to_sign;
+        sts.clear();
+        for part in [ALGORITHM, "\n", date.as_str(), "\n"] {
+            sts.push_str(part);
+        }
+        push_scope(sts, date, config);
+        sts.push('\n');
+        sts.push_str(hash);
+        let mut signature = [0u8; 64];
+        hex_into(&self.signing_key(date, config).sign_parts(&[sts.as_bytes()]), &mut signature);
+
+        let added = match carrier {
+            Carrier::Query { .. } => Vec::new(),
+            Carrier::Header => self.sent_headers(&added, &headers, date, config, &signature),
+        };
+        Ok(Signed { signature, added })
+    }
+
+    /// The headers header signing adds and signs itself.
+    fn added_headers<'s>(
+        &'s self,
+        carrier: Carrier,
+        config: &SigningConfig,
+        date: &'s AmzDate,
+        payload: &'s str,
+    ) -> Vec<(&'static str, &'s str)> {
+        let mut added = Vec::new();
         if let Carrier::Header = carrier {
             added.push(("x-amz-date", date.as_str()));
             if config.content_sha256_header {
                 added.push(("x-amz-content-sha256", payload));
             }
-            if let Some(token) = token {
+            if let Some(token) = self.credentials.session_token() {
                 added.push(("x-amz-security-token", token));
             }
         }
-        let headers = Headers::new(request.host, request.headers, &added)?;
-        let signed_names = headers.signed_names();
-
-        let mut query = Query::new(request.query, 6, matches!(carrier, Carrier::Query { .. }))?;
-        let mut expires_text = String::new();
-        if let Carrier::Query { expires_seconds } = carrier {
-            query.push_encoded("X-Amz-Algorithm", Cow::Borrowed(ALGORITHM));
-            query.push_encoded("X-Amz-Credential", Cow::Owned(self.encoded_credential(date, config)));
-            query.push_encoded("X-Amz-Date", Cow::Borrowed(date.as_str()));
-            expires_text = expires_seconds.to_string();
-            query.push_encoded("X-Amz-Expires", Cow::Borrowed(&expires_text));
-            if let Some(token) = token {
-                query.push_encoded("X-Amz-Security-Token", encode::query_component(token));
-            }
-            query.push_encoded("X-Amz-SignedHeaders", encode::query_component(&signed_names));
-        }
-
-        let start = out.len();
-        canonical::write_path(request, config.path_mode, out)?;
-        let path_end = out.len();
-        out.push('?');
-        query.sort_and_write(out);
-        let path = &out[start..path_end];
-        let query_text = &out[path_end + 1..];
-
-        let mut hasher = Sha256::new();
-        let mut sink = |bytes: &[u8]| {
-            hasher.update(bytes);
-            trace(bytes);
-        };
-        canonical::write_request(request.method, path, query_text, &headers, &signed_names, payload, &mut sink);
-        let mut hash_buf = [0u8; 64];
-        let hash = hex_into(&hasher.finalize().into(), &mut hash_buf);
-
-        let key = self.signing_key(date, config);
-        let mut mac = key.mac();
-        for part in [
-            ALGORITHM,
-            "\n",
-            date.as_str(),
-            "\n",
-            date.date_stamp(),
-            "/",
-            &config.region,
-            "/",
-            &config.service,
-            "/aws4_request\n",
-            hash,
-        ] {
-            mac.update(part.as_bytes());
-        }
-        let mut signature = [0u8; 64];
-        hex_into(&mac.finalize().into_bytes().into(), &mut signature);
-        if query_text.is_empty() {
-            out.truncate(path_end);
-        }
-
-        let headers = match carrier {
-            Carrier::Query { .. } => Vec::new(),
-            Carrier::Header => {
-                let mut sent: Vec<(&'static str, String)> = added.iter().map(|&(n, v)| (n, v.to_string())).collect();
-                let authorization = format!(
-                    "{ALGORITHM} Credential={}/{}, SignedHeaders={signed_names}, Signature={}",
-                    self.credentials.access_key_id(),
-                    scope(date, config),
-                    std::str::from_utf8(&signature).unwrap_or_default()
-                );
-                sent.push(("authorization", authorization));
-                sent
-            }
-        };
-        Ok(Signed { signature, headers })
+        added
     }
 
-    /// `AKID%2FYYYYMMDD%2Fregion%2Fservice%2Faws4_request`.
-    fn encoded_credential(&self, date: &AmzDate, config: &SigningConfig) -> String {
-        let mut out = String::with_capacity(self.credentials.access_key_id().len() + 64);
-        encode::push_query_component(&mut out, self.credentials.access_key_id());
-        for part in ["%2F", date.date_stamp(), "%2F", &config.region, "%2F", &config.service, "%2Faws4_request"] {
-            out.push_str(part);
-        }
-        out
+    /// The request's query merged with the `X-Amz-*` authentication parameters.
+    fn write_auth_query(
+        &self,
+        request: &Request<'_>,
+        config: &SigningConfig,
+        date: &AmzDate,
+        expires_seconds: u64,
+        headers: &Headers<'_>,
+        out: &mut String,
+    ) -> Result<()> {
+        let token = self.credentials.session_token();
+        let names: &[&'static str] = if token.is_some() { &AUTH_PARAMS[..6] } else { &AUTH_NO_TOKEN };
+        canonical::write_query(out, request.query, names, &mut |index, out| match names[index] {
+            "X-Amz-Algorithm" => out.push_str(ALGORITHM),
+            "X-Amz-Credential" => {
+                encode::push_query_component(out, self.credentials.access_key_id());
+                // Region and service are validated to unreserved characters: only '/' needs escaping.
+                for part in ["%2F", date.date_stamp(), "%2F", &config.region, "%2F", &config.service, "%2Faws4_request"]
+                {
+                    out.push_str(part);
+                }
+            }
+            "X-Amz-Date" => out.push_str(date.as_str()),
+            "X-Amz-Expires" => push_decimal(out, expires_seconds),
+            "X-Amz-Security-Token" => encode::push_query_component(out, token.unwrap_or_default()),
+            _ => headers.write_names(out, |out, s| encode::push_query_component(out, s)),
+        })
+    }
+
+    /// `x-amz-date`, … and finally `authorization`, as the client must send them.
+    fn sent_headers(
+        &self,
+        added: &[(&'static str, &str)],
+        headers: &Headers<'_>,
+        date: &AmzDate,
+        config: &SigningConfig,
+        signature: &[u8; 64],
+    ) -> Vec<(&'static str, String)> {
+        let mut sent: Vec<(&'static str, String)> = added.iter().map(|&(n, v)| (n, v.to_string())).collect();
+        let mut authorization = String::with_capacity(256);
+        authorization.push_str(ALGORITHM);
+        authorization.push_str(" Credential=");
+        authorization.push_str(self.credentials.access_key_id());
+        authorization.push('/');
+        push_scope(&mut authorization, date, config);
+        authorization.push_str(", SignedHeaders=");
+        headers.write_names(&mut authorization, |out, s| out.push_str(s));
+        authorization.push_str(", Signature=");
+        authorization.push_str(std::str::from_utf8(signature).unwrap_or_default());
+        sent.push(("authorization", authorization));
+        sent
     }
 
     /// Refuses credentials that have expired, or that expire before the URL would.
     fn check_credentials_cover(&self, date: &AmzDate, expires_seconds: u64) -> Result<OffsetDateTime> {
-        let url_expires_at = date.instant() + Duration::from_secs(expires_seconds);
+        let url_expires_at = date
+            .instant()
+            .checked_add(time::Duration::seconds(expires_seconds as i64))
+            .ok_or(Error::InvalidDate { reason: "the signing time plus the expiry is past year 9999".into() })?;
         let Some(credentials_expire_at) = self.credentials.expires_at() else {
             return Ok(url_expires_at);
         };
@@ -371,9 +418,29 @@ impl Signer {
     }
 }
 
-/// `YYYYMMDD/region/service/aws4_request`.
-fn scope(date: &AmzDate, config: &SigningConfig) -> String {
-    format!("{}/{}/{}/aws4_request", date.date_stamp(), config.region, config.service)
+/// The authentication parameters without `X-Amz-Security-Token`, in canonical order.
+const AUTH_NO_TOKEN: [&str; 5] =
+    ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders"];
+
+/// Appends `YYYYMMDD/region/service/aws4_request`.
+fn push_scope(out: &mut String, date: &AmzDate, config: &SigningConfig) {
+    for part in [date.date_stamp(), "/", &config.region, "/", &config.service, "/aws4_request"] {
+        out.push_str(part);
+    }
+}
+
+fn push_decimal(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
