@@ -2,5 +2,6 @@
 
 pub mod bucket;
 pub mod key;
+pub mod limits;
 pub mod region;
 pub mod storage_class;
