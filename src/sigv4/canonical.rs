@@ -11,8 +11,11 @@ use crate::error::{Error, Result};
 
 /// Lowercased, trimmed, sorted headers, ready to be written; duplicates stay adjacent in the
 /// order they were given, to be joined with `,`.
-pub(crate) struct Headers<'a> {
-    entries: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+pub(crate) enum Headers<'a> {
+    /// Only `host`: the common presigned GET, kept off the heap.
+    HostOnly(&'a str),
+    /// Several headers, sorted by name.
+    Sorted(Vec<(Cow<'a, str>, Cow<'a, str>)>),
 }
 
 impl<'a> Headers<'a> {
@@ -22,6 +25,9 @@ impl<'a> Headers<'a> {
         given: &'a [(&'a str, &'a str)],
         added: &[(&'static str, &'a str)],
     ) -> Result<Self> {
+        if given.is_empty() && added.is_empty() {
+            return Ok(Headers::HostOnly(host));
+        }
         let mut entries = Vec::with_capacity(1 + given.len() + added.len());
         entries.push((Cow::Borrowed("host"), Cow::Borrowed(host)));
         for &(name, value) in given {
@@ -39,38 +45,56 @@ impl<'a> Headers<'a> {
         entries.extend(added.iter().map(|&(n, v)| (Cow::Borrowed(n), Cow::Borrowed(v))));
         // Stable: repeated headers keep their order, which the signature depends on.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(Headers { entries })
+        Ok(Headers::Sorted(entries))
     }
 
-    /// Appends `name1;name2;…` (each name once) to `out`, through `encode` (identity for the
-    /// canonical request, `UriEncode` for the `X-Amz-SignedHeaders` parameter).
-    pub(crate) fn write_names(&self, out: &mut String, encode: fn(&mut String, &str)) {
-        for (i, (name, _)) in self.entries.iter().enumerate() {
-            if i > 0 && self.entries[i - 1].0 == *name {
+    /// Appends `name1;name2;…` (each name once) through `encode` (plain for the canonical
+    /// request and the `Authorization` header, `UriEncode` for `X-Amz-SignedHeaders`).
+    pub(crate) fn write_names(&self, out: &mut Vec<u8>, encode: fn(&mut Vec<u8>, &[u8])) {
+        let entries = match self {
+            Headers::HostOnly(_) => return out.extend_from_slice(b"host"),
+            Headers::Sorted(entries) => entries,
+        };
+        for (i, (name, _)) in entries.iter().enumerate() {
+            if i > 0 && entries[i - 1].0 == *name {
                 continue;
             }
             if i > 0 {
-                encode(out, ";");
+                encode(out, b";");
             }
-            encode(out, name);
+            encode(out, name.as_bytes());
         }
     }
 
     /// Appends `name:value[,value…]\n` for each header name.
-    pub(crate) fn write(&self, out: &mut String) {
-        for (i, (name, value)) in self.entries.iter().enumerate() {
-            if i > 0 && self.entries[i - 1].0 == *name {
-                out.push(',');
-            } else {
-                out.push_str(name);
-                out.push(':');
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        let entries = match self {
+            Headers::HostOnly(host) => {
+                for part in [b"host:", host.as_bytes(), b"\n"] {
+                    out.extend_from_slice(part);
+                }
+                return;
             }
-            out.push_str(value);
-            if self.entries.get(i + 1).is_none_or(|next| next.0 != *name) {
-                out.push('\n');
+            Headers::Sorted(entries) => entries,
+        };
+        for (i, (name, value)) in entries.iter().enumerate() {
+            if i > 0 && entries[i - 1].0 == *name {
+                out.push(b',');
+            } else {
+                out.extend_from_slice(name.as_bytes());
+                out.push(b':');
+            }
+            out.extend_from_slice(value.as_bytes());
+            if entries.get(i + 1).is_none_or(|next| next.0 != *name) {
+                out.push(b'\n');
             }
         }
     }
+}
+
+/// Appends bytes as they are (the `encode` of [`Headers::write_names`] for plain lists).
+pub(crate) fn plain(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(bytes);
 }
 
 /// The query parameters of query (presigned) authentication, in canonical order; callers may
@@ -85,74 +109,62 @@ pub(crate) const AUTH_PARAMS: [&str; 7] = [
     "X-Amz-Signature",
 ];
 
-/// How many query parameters are sorted on the stack before falling back to the heap.
-const INLINE_PARAMS: usize = 8;
+/// A query parameter's name and value, `UriEncode`d.
+type EncodedPair<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
 
-/// Appends the canonical query string to `out`: the request's parameters, encoded and sorted
-/// (by encoded name, then value: byte order, as AWS does), merged with `auth`, whose names
-/// are already in canonical order and whose values `write_auth` appends already encoded.
+/// Writes the `value` of the `index`th authentication parameter.
+pub(crate) type AuthWriter<'w> = dyn FnMut(usize, &mut Vec<u8>) + 'w;
+
+/// Appends the canonical query string: the request's parameters, encoded and sorted (by
+/// encoded name, then value: byte order, as AWS does), merged with `auth`, whose names are
+/// already in canonical order and whose values `write_auth` appends already encoded.
 pub(crate) fn write_query<'a>(
-    out: &mut String,
+    out: &mut Vec<u8>,
     given: &'a [(&'a str, &'a str)],
     auth: &[&'static str],
-    write_auth: &mut dyn FnMut(usize, &mut String),
+    write_auth: &mut AuthWriter<'_>,
 ) -> Result<()> {
-    for &(name, _) in given {
-        if !auth.is_empty() && AUTH_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name)) {
+    if !auth.is_empty() {
+        if let Some((name, _)) = given.iter().find(|(n, _)| AUTH_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(n))) {
             return Err(Error::InvalidQuery {
                 name: name.to_string(),
                 reason: "authentication parameters are added by the signer".into(),
             });
         }
     }
-    let encode = |&(n, v): &(&'a str, &'a str)| (encode::query_component(n), encode::query_component(v));
-    if given.len() <= INLINE_PARAMS {
-        let mut inline: [(Cow<'_, str>, Cow<'_, str>); INLINE_PARAMS] = Default::default();
-        for (slot, pair) in inline.iter_mut().zip(given) {
-            *slot = encode(pair);
-        }
-        merge(out, &mut inline[..given.len()], auth, write_auth);
-    } else {
-        let mut heap: Vec<_> = given.iter().map(encode).collect();
-        merge(out, &mut heap, auth, write_auth);
+    let mut params: Vec<EncodedPair<'a>> = Vec::new();
+    if !given.is_empty() {
+        params = given.iter().map(|&(n, v)| (encode::query_component(n), encode::query_component(v))).collect();
+        params.sort_unstable();
     }
-    Ok(())
-}
-
-fn merge(
-    out: &mut String,
-    params: &mut [(Cow<'_, str>, Cow<'_, str>)],
-    auth: &[&'static str],
-    write_auth: &mut dyn FnMut(usize, &mut String),
-) {
-    params.sort_unstable();
     let mut rest = params.iter().peekable();
     let mut first = true;
-    let mut separator = |out: &mut String| {
+    let mut separator = |out: &mut Vec<u8>| {
         if !std::mem::take(&mut first) {
-            out.push('&');
+            out.push(b'&');
         }
     };
     for (index, &name) in auth.iter().enumerate() {
-        while let Some((n, v)) = rest.next_if(|(n, _)| n.as_ref() < name) {
+        while let Some((n, v)) = rest.next_if(|(n, _)| n.as_ref() < name.as_bytes()) {
             separator(out);
             push_pair(out, n, v);
         }
         separator(out);
-        out.push_str(name);
-        out.push('=');
+        out.extend_from_slice(name.as_bytes());
+        out.push(b'=');
         write_auth(index, out);
     }
     for (n, v) in rest {
         separator(out);
         push_pair(out, n, v);
     }
+    Ok(())
 }
 
-fn push_pair(out: &mut String, name: &str, value: &str) {
-    out.push_str(name);
-    out.push('=');
-    out.push_str(value);
+fn push_pair(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
+    out.extend_from_slice(name);
+    out.push(b'=');
+    out.extend_from_slice(value);
 }
 
 /// Appends the path as sent and returns the canonical URI when it differs from it.
@@ -160,9 +172,9 @@ fn push_pair(out: &mut String, name: &str, value: &str) {
 /// S3: both are the raw path encoded once. Normalized: the path is already in wire form; it
 /// is normalised and sent with only what cannot stand in a request line escaped, and the
 /// canonical URI encodes it once more.
-pub(crate) fn write_path<'p>(path: &'p str, mode: PathMode, out: &mut String) -> Result<Option<String>> {
+pub(crate) fn write_path(path: &str, mode: PathMode, out: &mut Vec<u8>) -> Result<Option<Vec<u8>>> {
     if path.is_empty() {
-        out.push('/');
+        out.push(b'/');
         return Ok(None);
     }
     if !path.starts_with('/') {
@@ -176,7 +188,7 @@ pub(crate) fn write_path<'p>(path: &'p str, mode: PathMode, out: &mut String) ->
         PathMode::Normalized => {
             let normalized = encode::normalize_path(path);
             encode::push_wire_path(out, &normalized);
-            let mut canonical = String::with_capacity(normalized.len() + 16);
+            let mut canonical = Vec::with_capacity(normalized.len() + 16);
             encode::push_path(&mut canonical, &normalized);
             Ok(Some(canonical))
         }
@@ -243,9 +255,9 @@ mod tests {
     use super::*;
 
     fn render(headers: &Headers<'_>) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
         headers.write(&mut out);
-        out
+        String::from_utf8(out).unwrap()
     }
 
     #[test]
@@ -253,9 +265,9 @@ mod tests {
         let given = [("My-Header1", " a   b "), ("X-Amz-Meta-A", "1"), ("my-header1", "c")];
         let h = Headers::new("example.com", &given, &[]).unwrap();
         assert_eq!(render(&h), "host:example.com\nmy-header1:a b,c\nx-amz-meta-a:1\n");
-        let mut names = String::new();
-        h.write_names(&mut names, |out, s| out.push_str(s));
-        assert_eq!(names, "host;my-header1;x-amz-meta-a");
+        let mut names = Vec::new();
+        h.write_names(&mut names, plain);
+        assert_eq!(names, b"host;my-header1;x-amz-meta-a");
     }
 
     #[test]
@@ -268,9 +280,9 @@ mod tests {
     }
 
     fn query(given: &[(&str, &str)], auth: &[&'static str]) -> Result<String> {
-        let mut out = String::new();
-        write_query(&mut out, given, auth, &mut |i, out| out.push_str(&i.to_string()))?;
-        Ok(out)
+        let mut out = Vec::new();
+        write_query(&mut out, given, auth, &mut |i, out| out.extend_from_slice(i.to_string().as_bytes()))?;
+        Ok(String::from_utf8(out).unwrap())
     }
 
     #[test]

@@ -61,6 +61,11 @@ impl AmzDate {
         std::str::from_utf8(&self.text).unwrap_or_default()
     }
 
+    /// The timestamp's ASCII bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8; 16] {
+        &self.text
+    }
+
     /// The date part, `YYYYMMDD`, used in the credential scope.
     pub fn date_stamp(&self) -> &str {
         &self.as_str()[..8]

@@ -1,48 +1,102 @@
 //! SigV4's `UriEncode` and the optional RFC 3986 path normalisation.
+//!
+//! The encoders are table-driven and append whole runs of safe bytes at once: encoding sits
+//! on the signing hot path, and the per-byte iterator of a general-purpose encoder costs more
+//! than the rest of the request building together.
 
 use std::borrow::Cow;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+/// Which bytes pass unencoded.
+type SafeTable = [bool; 256];
 
-/// Everything but the unreserved characters `A-Z a-z 0-9 - . _ ~` is percent-encoded
-/// (uppercase hex, space as `%20`): the encoding of query names and values.
-pub(crate) const QUERY_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const fn table(extra_safe: &[u8], unsafe_ascii: &[u8]) -> SafeTable {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric() || matches!(b as u8, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra_safe.len() {
+        t[extra_safe[i] as usize] = true;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < unsafe_ascii.len() {
+        t[unsafe_ascii[i] as usize] = false;
+        i += 1;
+    }
+    t
+}
 
-/// Like [`QUERY_COMPONENT`] but keeping `/`: the encoding of a path (S3 object keys keep
-/// their slashes).
-pub(crate) const PATH: &AsciiSet = &QUERY_COMPONENT.remove(b'/');
+/// Query names and values: only the unreserved `A-Z a-z 0-9 - . _ ~` pass.
+const QUERY_COMPONENT: SafeTable = table(&[], &[]);
+
+/// Paths: unreserved plus `/` (S3 object keys keep their slashes).
+const PATH: SafeTable = table(b"/", &[]);
+
+/// A path already in wire form: everything printable but what a request line cannot carry
+/// raw passes, `%` included, so existing escapes are kept.
+const WIRE_PATH: SafeTable = table(b"!$%&'()*+,/:;=@", b"");
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Appends `input` to `out`, percent-encoding (uppercase hex) every byte `safe` rejects.
+fn push_encoded(out: &mut Vec<u8>, input: &[u8], safe: &SafeTable) {
+    let mut run_start = 0;
+    for (i, &b) in input.iter().enumerate() {
+        if safe[b as usize] {
+            continue;
+        }
+        out.extend_from_slice(&input[run_start..i]);
+        out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
+        run_start = i + 1;
+    }
+    out.extend_from_slice(&input[run_start..]);
+}
 
 /// `UriEncode(value)` for a query name or value; borrowed when nothing needs encoding.
-pub(crate) fn query_component(value: &str) -> Cow<'_, str> {
-    utf8_percent_encode(value, QUERY_COMPONENT).into()
+pub(crate) fn query_component(value: &str) -> Cow<'_, [u8]> {
+    if value.bytes().all(|b| QUERY_COMPONENT[b as usize]) {
+        return Cow::Borrowed(value.as_bytes());
+    }
+    let mut out = Vec::with_capacity(value.len() + 16);
+    push_encoded(&mut out, value.as_bytes(), &QUERY_COMPONENT);
+    Cow::Owned(out)
 }
 
-/// Appends `UriEncode(value)` (query rules) to `out`.
-pub(crate) fn push_query_component(out: &mut String, value: &str) {
-    out.extend(utf8_percent_encode(value, QUERY_COMPONENT));
+/// Appends `UriEncode(value)` (query rules: `/` becomes `%2F`) as bytes.
+pub(crate) fn push_query_component(out: &mut Vec<u8>, value: &[u8]) {
+    push_encoded(out, value, &QUERY_COMPONENT);
 }
 
-/// Appends `UriEncode(path)` with `/` kept to `out`.
-pub(crate) fn push_path(out: &mut String, path: &str) {
-    out.extend(utf8_percent_encode(path, PATH));
+/// Appends `UriEncode(raw_path)` (`/` kept) as bytes.
+pub(crate) fn push_path(out: &mut Vec<u8>, raw_path: &str) {
+    push_encoded(out, raw_path.as_bytes(), &PATH);
 }
-
-/// What a request line cannot carry raw. `%` is absent: a wire-form path keeps its escapes.
-const WIRE_PATH: &AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}');
 
 /// Appends a path that is already in wire form, escaping only what a request line cannot
-/// carry (spaces, controls, non-ASCII, `#`, `?`…).
-pub(crate) fn push_wire_path(out: &mut String, path: &str) {
-    out.extend(utf8_percent_encode(path, WIRE_PATH));
+/// carry (spaces, controls, non-ASCII, `#`, `?`, quotes, braces…).
+pub(crate) fn push_wire_path(out: &mut Vec<u8>, path: &str) {
+    push_encoded(out, path.as_bytes(), &WIRE_PATH);
+}
+
+fn push_str_encoded(out: &mut String, input: &str, safe: &SafeTable) {
+    let mut bytes = Vec::with_capacity(input.len() + 16);
+    push_encoded(&mut bytes, input.as_bytes(), safe);
+    // Encoding only replaces whole UTF-8 sequences by ASCII, so the result is UTF-8.
+    out.push_str(&String::from_utf8_lossy(&bytes));
+}
+
+/// Appends `UriEncode(value)` (query rules: `/` becomes `%2F`) to `out`.
+pub fn encode_query_component(out: &mut String, value: &str) {
+    push_str_encoded(out, value, &QUERY_COMPONENT);
+}
+
+/// Appends `UriEncode(raw_path)` with `/` kept to `out`: S3's encoding of an object path,
+/// applied exactly once (`photos/cat picture.jpg` → `photos/cat%20picture.jpg`).
+pub fn encode_path(out: &mut String, raw_path: &str) {
+    push_str_encoded(out, raw_path, &PATH);
 }
 
 /// RFC 3986 dot-segment removal plus merging of empty segments, as the generic SigV4 rules
@@ -83,15 +137,37 @@ pub(crate) fn normalize_path(path: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    use proptest::prelude::*;
+
+    /// RFC 3986 unreserved, as the percent-encoding crate spells it: an independent oracle.
+    const ORACLE_QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    const ORACLE_PATH: &AsciiSet = &ORACLE_QUERY.remove(b'/');
 
     #[test]
     fn unreserved_characters_pass_and_the_rest_is_uppercase_hex() {
-        assert_eq!(query_component("AZaz09-._~"), "AZaz09-._~");
-        assert_eq!(query_component("a b/c+d=e&f"), "a%20b%2Fc%2Bd%3De%26f");
-        assert_eq!(query_component("ሴ"), "%E1%88%B4");
+        let query = |s: &str| String::from_utf8(query_component(s).into_owned()).unwrap();
+        assert_eq!(query("AZaz09-._~"), "AZaz09-._~");
+        assert_eq!(query("a b/c+d=e&f"), "a%20b%2Fc%2Bd%3De%26f");
+        assert_eq!(query("ሴ"), "%E1%88%B4");
         let mut out = String::new();
-        push_path(&mut out, "/photos/2024/cat picture$.jpg");
+        encode_path(&mut out, "/photos/2024/cat picture$.jpg");
         assert_eq!(out, "/photos/2024/cat%20picture%24.jpg");
+        let mut wire = Vec::new();
+        push_wire_path(&mut wire, "/a%3Ab c/ሴ?#");
+        assert_eq!(wire, b"/a%3Ab%20c/%E1%88%B4%3F%23");
+    }
+
+    proptest! {
+        #[test]
+        fn encoders_agree_with_the_percent_encoding_crate(s in any::<String>()) {
+            let mut path = String::new();
+            encode_path(&mut path, &s);
+            prop_assert_eq!(path, utf8_percent_encode(&s, ORACLE_PATH).to_string());
+            let mut query = String::new();
+            encode_query_component(&mut query, &s);
+            prop_assert_eq!(query, utf8_percent_encode(&s, ORACLE_QUERY).to_string());
+        }
     }
 
     #[test]

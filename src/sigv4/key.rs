@@ -101,21 +101,38 @@ thread_local! {
 
 /// The signing key for `credentials` and the scope, from this thread's cache when it has it.
 pub(crate) fn cached_key(credentials: &Credentials, date: &str, region: &str, service: &str) -> SigningKey {
+    with_cached_key(credentials, date, region, service, SigningKey::clone)
+}
+
+/// Runs `f` on the cached signing key without copying it out of the cache.
+pub(crate) fn with_cached_key<T>(
+    credentials: &Credentials,
+    date: &str,
+    region: &str,
+    service: &str,
+    f: impl FnOnce(&SigningKey) -> T,
+) -> T {
     let fingerprint = credentials.fingerprint();
-    let hit = CACHE.with_borrow(|entries| {
-        entries
-            .iter()
-            .find(|e| {
-                e.date.as_slice() == date.as_bytes()
-                    && &e.fingerprint == fingerprint
-                    && &*e.region == region
-                    && &*e.service == service
-            })
-            .map(|e| e.key.clone())
+    let outcome = CACHE.with_borrow(|entries| {
+        let hit = entries.iter().rev().find(|e| {
+            e.date.as_slice() == date.as_bytes()
+                && &e.fingerprint == fingerprint
+                && &*e.region == region
+                && &*e.service == service
+        });
+        match hit {
+            Some(entry) => Ok(f(&entry.key)),
+            None => Err(f),
+        }
     });
-    if let Some(key) = hit {
-        return key;
+    match outcome {
+        Ok(result) => result,
+        Err(f) => f(&derive_and_cache(credentials, date, region, service)),
     }
+}
+
+fn derive_and_cache(credentials: &Credentials, date: &str, region: &str, service: &str) -> SigningKey {
+    let fingerprint = credentials.fingerprint();
     #[cfg(test)]
     DERIVATIONS.with(|n| n.set(n.get() + 1));
     let key = SigningKey::derive(credentials.secret_access_key(), date, region, service);

@@ -29,6 +29,7 @@ mod key;
 mod signer;
 
 pub use date::AmzDate;
+pub use encode::{encode_path, encode_query_component};
 pub use key::SigningKey;
 pub use signer::{Explanation, PresignedUrl, SignedHeaders, Signer};
 
@@ -83,8 +84,12 @@ impl PayloadHash {
 
 /// Lowercase hex of a 32-byte digest, without allocating.
 pub(crate) fn hex_into<'b>(digest: &[u8; 32], buf: &'b mut [u8; 64]) -> &'b str {
-    // 32 bytes always fit 64 hex digits, and hex digits are ASCII.
-    let _ = hex::encode_to_slice(digest, buf);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for (pair, byte) in buf.chunks_exact_mut(2).zip(digest) {
+        pair[0] = HEX[(byte >> 4) as usize];
+        pair[1] = HEX[(byte & 15) as usize];
+    }
+    // Only hex digits were written.
     std::str::from_utf8(buf).unwrap_or_default()
 }
 

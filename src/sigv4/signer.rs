@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use super::canonical::{self, AUTH_PARAMS, Headers};
 use super::encode;
-use super::key::{SigningKey, cached_key};
+use super::key::{SigningKey, cached_key, with_cached_key};
 use super::{ALGORITHM, AmzDate, MAX_EXPIRES_SECONDS, Request, SigningConfig, hex_into};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
@@ -103,8 +103,18 @@ enum Carrier {
 /// Buffers reused across signatures on one thread, so signing allocates only its output.
 #[derive(Default)]
 struct Scratch {
-    canonical_request: String,
-    string_to_sign: String,
+    /// Path and query as sent (ASCII only: everything else is percent-encoded).
+    url: Vec<u8>,
+    canonical_request: Vec<u8>,
+    string_to_sign: Vec<u8>,
+}
+
+impl Scratch {
+    /// The path and query, as text.
+    fn url(&self) -> &str {
+        // Only ASCII is ever written to `url`: validation cannot fail.
+        std::str::from_utf8(&self.url).unwrap_or_default()
+    }
 }
 
 thread_local! {
@@ -164,12 +174,13 @@ impl Signer {
         let expires_seconds = check_expiry(expires_in)?;
         let date = AmzDate::new(now)?;
         let expires_at = self.check_credentials_cover(&date, expires_seconds)?;
-        let signed = SCRATCH.with_borrow_mut(|scratch| {
-            self.sign(request, config, Carrier::Query { expires_seconds }, &date, out, scratch)
-        })?;
-        out.push_str("&X-Amz-Signature=");
-        out.push_str(std::str::from_utf8(&signed.signature).unwrap_or_default());
-        Ok(expires_at)
+        SCRATCH.with_borrow_mut(|scratch| {
+            let signed = self.sign(request, config, Carrier::Query { expires_seconds }, &date, scratch)?;
+            scratch.url.extend_from_slice(b"&X-Amz-Signature=");
+            scratch.url.extend_from_slice(&signed.signature);
+            out.push_str(scratch.url());
+            Ok(expires_at)
+        })
     }
 
     /// Signs `request` with an `Authorization` header, now (system clock).
@@ -186,12 +197,11 @@ impl Signer {
     ) -> Result<SignedHeaders> {
         let date = AmzDate::new(now)?;
         self.check_credentials_cover(&date, 0)?;
-        let mut path_and_query = String::new();
-        let signed = SCRATCH.with_borrow_mut(|scratch| {
-            self.sign(request, config, Carrier::Header, &date, &mut path_and_query, scratch)
-        })?;
-        let signature = std::str::from_utf8(&signed.signature).unwrap_or_default().to_string();
-        Ok(SignedHeaders { path_and_query, headers: signed.added, signature })
+        SCRATCH.with_borrow_mut(|scratch| {
+            let signed = self.sign(request, config, Carrier::Header, &date, scratch)?;
+            let signature = String::from_utf8_lossy(&signed.signature).into_owned();
+            Ok(SignedHeaders { path_and_query: scratch.url().to_string(), headers: signed.added, signature })
+        })
     }
 
     /// The canonical request, string to sign and signature of a presigned URL.
@@ -227,17 +237,17 @@ impl Signer {
         if let Carrier::Query { expires_seconds } = carrier {
             self.check_credentials_cover(&date, expires_seconds)?;
         }
-        let mut path_and_query = String::new();
         let mut scratch = Scratch::default();
-        let signed = self.sign(request, config, carrier, &date, &mut path_and_query, &mut scratch)?;
-        let signature = std::str::from_utf8(&signed.signature).unwrap_or_default().to_string();
+        let signed = self.sign(request, config, carrier, &date, &mut scratch)?;
+        let signature = String::from_utf8_lossy(&signed.signature).into_owned();
+        let mut path_and_query = scratch.url().to_string();
         if let Carrier::Query { .. } = carrier {
             path_and_query.push_str("&X-Amz-Signature=");
             path_and_query.push_str(&signature);
         }
         Ok(Explanation {
-            canonical_request: scratch.canonical_request,
-            string_to_sign: scratch.string_to_sign,
+            canonical_request: String::from_utf8_lossy(&scratch.canonical_request).into_owned(),
+            string_to_sign: String::from_utf8_lossy(&scratch.string_to_sign).into_owned(),
             signature,
             path_and_query,
         })
@@ -248,15 +258,14 @@ impl Signer {
         self.signing_key(date, config).sign_hex(string_to_sign.as_bytes())
     }
 
-    /// The one signing pass: appends the path and query to `out`, builds the canonical
-    /// request and string to sign in `scratch`, and signs.
+    /// The one signing pass: writes the path and query to `scratch.url`, builds the
+    /// canonical request and string to sign in `scratch`, and signs.
     fn sign(
         &self,
         request: &Request<'_>,
         config: &SigningConfig,
         carrier: Carrier,
         date: &AmzDate,
-        out: &mut String,
         scratch: &mut Scratch,
     ) -> Result<Signed> {
         check_method(request.method)?;
@@ -266,54 +275,49 @@ impl Signer {
         let added = self.added_headers(carrier, config, date, payload);
         let headers = Headers::new(request.host, request.headers, &added)?;
 
-        let start = out.len();
-        let canonical_path = canonical::write_path(request.path, config.path_mode, out)?;
-        let path_end = out.len();
-        out.push('?');
-        let written = match carrier {
+        let url = &mut scratch.url;
+        url.clear();
+        let canonical_path = canonical::write_path(request.path, config.path_mode, url)?;
+        let path_end = url.len();
+        url.push(b'?');
+        match carrier {
             Carrier::Query { expires_seconds } => {
-                self.write_auth_query(request, config, date, expires_seconds, &headers, out)
+                self.write_auth_query(request, config, date, expires_seconds, &headers, url)?
             }
-            Carrier::Header => canonical::write_query(out, request.query, &[], &mut |_, _| {}),
-        };
-        if let Err(e) = written {
-            out.truncate(start);
-            return Err(e);
+            Carrier::Header => canonical::write_query(url, request.query, &[], &mut |_, _| {})?,
         }
 
         let creq = &mut scratch.canonical_request;
         creq.clear();
-        for part in [
-            request.method,
-            "\n",
-            canonical_path.as_deref().unwrap_or(&out[start..path_end]),
-            "\n",
-            &out[path_end + 1..],
-            "\n",
-        ] {
-            creq.push_str(part);
+        for part in [request.method.as_bytes(), b"\n", canonical_path.as_deref().unwrap_or(&url[..path_end]), b"\n"] {
+            creq.extend_from_slice(part);
         }
+        creq.extend_from_slice(&url[path_end + 1..]);
+        creq.push(b'\n');
         headers.write(creq);
-        creq.push('\n');
-        headers.write_names(creq, |out, s| out.push_str(s));
-        creq.push('\n');
-        creq.push_str(payload);
-        if out.len() == path_end + 1 {
-            out.truncate(path_end); // no query at all: no dangling '?'
+        creq.push(b'\n');
+        headers.write_names(creq, canonical::plain);
+        creq.push(b'\n');
+        creq.extend_from_slice(payload.as_bytes());
+        if url.len() == path_end + 1 {
+            url.truncate(path_end); // no query at all: no dangling '?'
         }
 
         let mut hash = [0u8; 64];
-        let hash = hex_into(&Sha256::digest(creq.as_bytes()).into(), &mut hash);
+        hex_into(&Sha256::digest(&creq[..]).into(), &mut hash);
         let sts = &mut scratch.string_to_sign;
         sts.clear();
-        for part in [ALGORITHM, "\n", date.as_str(), "\n"] {
-            sts.push_str(part);
+        for part in [ALGORITHM.as_bytes(), b"\n", date.as_bytes(), b"\n"] {
+            sts.extend_from_slice(part);
         }
-        push_scope(sts, date, config);
-        sts.push('\n');
-        sts.push_str(hash);
+        push_scope(sts, date, config, b"/");
+        sts.push(b'\n');
+        sts.extend_from_slice(&hash);
+        let mac = with_cached_key(&self.credentials, date.date_stamp(), &config.region, &config.service, |key| {
+            key.sign_parts(&[sts])
+        });
         let mut signature = [0u8; 64];
-        hex_into(&self.signing_key(date, config).sign_parts(&[sts.as_bytes()]), &mut signature);
+        hex_into(&mac, &mut signature);
 
         let added = match carrier {
             Carrier::Query { .. } => Vec::new(),
@@ -351,24 +355,26 @@ impl Signer {
         date: &AmzDate,
         expires_seconds: u64,
         headers: &Headers<'_>,
-        out: &mut String,
+        out: &mut Vec<u8>,
     ) -> Result<()> {
         let token = self.credentials.session_token();
-        let names: &[&'static str] = if token.is_some() { &AUTH_PARAMS[..6] } else { &AUTH_NO_TOKEN };
-        canonical::write_query(out, request.query, names, &mut |index, out| match names[index] {
-            "X-Amz-Algorithm" => out.push_str(ALGORITHM),
-            "X-Amz-Credential" => {
-                encode::push_query_component(out, self.credentials.access_key_id());
+        let (names, params): (&[&'static str], &[Auth]) = if token.is_some() {
+            (&AUTH_PARAMS[..6], &Auth::WITH_TOKEN)
+        } else {
+            (&AUTH_NO_TOKEN, &Auth::WITHOUT_TOKEN)
+        };
+        canonical::write_query(out, request.query, names, &mut |index, out| match params[index] {
+            Auth::Algorithm => out.extend_from_slice(ALGORITHM.as_bytes()),
+            Auth::Credential => {
+                encode::push_query_component(out, self.credentials.access_key_id().as_bytes());
+                out.extend_from_slice(b"%2F");
                 // Region and service are validated to unreserved characters: only '/' needs escaping.
-                for part in ["%2F", date.date_stamp(), "%2F", &config.region, "%2F", &config.service, "%2Faws4_request"]
-                {
-                    out.push_str(part);
-                }
+                push_scope(out, date, config, b"%2F");
             }
-            "X-Amz-Date" => out.push_str(date.as_str()),
-            "X-Amz-Expires" => push_decimal(out, expires_seconds),
-            "X-Amz-Security-Token" => encode::push_query_component(out, token.unwrap_or_default()),
-            _ => headers.write_names(out, |out, s| encode::push_query_component(out, s)),
+            Auth::Date => out.extend_from_slice(date.as_bytes()),
+            Auth::Expires => push_decimal(out, expires_seconds),
+            Auth::SecurityToken => encode::push_query_component(out, token.unwrap_or_default().as_bytes()),
+            Auth::SignedHeaders => headers.write_names(out, encode::push_query_component),
         })
     }
 
@@ -382,17 +388,16 @@ impl Signer {
         signature: &[u8; 64],
     ) -> Vec<(&'static str, String)> {
         let mut sent: Vec<(&'static str, String)> = added.iter().map(|&(n, v)| (n, v.to_string())).collect();
-        let mut authorization = String::with_capacity(256);
-        authorization.push_str(ALGORITHM);
-        authorization.push_str(" Credential=");
-        authorization.push_str(self.credentials.access_key_id());
-        authorization.push('/');
-        push_scope(&mut authorization, date, config);
-        authorization.push_str(", SignedHeaders=");
-        headers.write_names(&mut authorization, |out, s| out.push_str(s));
-        authorization.push_str(", Signature=");
-        authorization.push_str(std::str::from_utf8(signature).unwrap_or_default());
-        sent.push(("authorization", authorization));
+        let mut authorization = Vec::with_capacity(256);
+        for part in [ALGORITHM.as_bytes(), b" Credential=", self.credentials.access_key_id().as_bytes(), b"/"] {
+            authorization.extend_from_slice(part);
+        }
+        push_scope(&mut authorization, date, config, b"/");
+        authorization.extend_from_slice(b", SignedHeaders=");
+        headers.write_names(&mut authorization, canonical::plain);
+        authorization.extend_from_slice(b", Signature=");
+        authorization.extend_from_slice(signature);
+        sent.push(("authorization", String::from_utf8_lossy(&authorization).into_owned()));
         sent
     }
 
@@ -418,18 +423,38 @@ impl Signer {
     }
 }
 
+/// The authentication parameters, in the canonical order of their names.
+#[derive(Clone, Copy)]
+enum Auth {
+    Algorithm,
+    Credential,
+    Date,
+    Expires,
+    SecurityToken,
+    SignedHeaders,
+}
+
+impl Auth {
+    const WITH_TOKEN: [Auth; 6] =
+        [Auth::Algorithm, Auth::Credential, Auth::Date, Auth::Expires, Auth::SecurityToken, Auth::SignedHeaders];
+    const WITHOUT_TOKEN: [Auth; 5] =
+        [Auth::Algorithm, Auth::Credential, Auth::Date, Auth::Expires, Auth::SignedHeaders];
+}
+
 /// The authentication parameters without `X-Amz-Security-Token`, in canonical order.
 const AUTH_NO_TOKEN: [&str; 5] =
     ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders"];
 
-/// Appends `YYYYMMDD/region/service/aws4_request`.
-fn push_scope(out: &mut String, date: &AmzDate, config: &SigningConfig) {
-    for part in [date.date_stamp(), "/", &config.region, "/", &config.service, "/aws4_request"] {
-        out.push_str(part);
+/// Appends `YYYYMMDD/region/service/aws4_request`, with `separator` for `/`.
+fn push_scope(out: &mut Vec<u8>, date: &AmzDate, config: &SigningConfig, separator: &[u8]) {
+    for part in [&date.as_bytes()[..8], config.region.as_bytes(), config.service.as_bytes()] {
+        out.extend_from_slice(part);
+        out.extend_from_slice(separator);
     }
+    out.extend_from_slice(b"aws4_request");
 }
 
-fn push_decimal(out: &mut String, mut value: u64) {
+fn push_decimal(out: &mut Vec<u8>, mut value: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -440,7 +465,7 @@ fn push_decimal(out: &mut String, mut value: u64) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    out.extend_from_slice(&digits[at..]);
 }
 
 pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
@@ -474,7 +499,9 @@ fn check_method(method: &str) -> Result<()> {
 fn check_host(host: &str) -> Result<()> {
     let ok = !host.is_empty()
         && host.len() <= 255
-        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._:[]".contains(&b));
+        && host
+            .bytes()
+            .all(|b| matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b':' | b'[' | b']'));
     if ok {
         Ok(())
     } else {
