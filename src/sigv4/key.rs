@@ -43,6 +43,11 @@ impl SigningKey {
         &self.bytes
     }
 
+    /// The HMAC state already keyed with this key.
+    pub(crate) fn keyed(&self) -> &HmacSha256 {
+        &self.keyed
+    }
+
     /// HMAC-SHA256 of the concatenated `parts` under this key.
     pub fn sign_parts(&self, parts: &[&[u8]]) -> [u8; 32] {
         let mut mac = self.keyed.clone();

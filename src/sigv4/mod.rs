@@ -22,15 +22,18 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
+mod batch;
 mod canonical;
 mod date;
 mod encode;
 mod key;
 mod signer;
 
+pub use batch::Batch;
 pub use date::AmzDate;
 pub use encode::{encode_path, encode_query_component};
 pub use key::SigningKey;
+pub(crate) use signer::rfc3339;
 pub use signer::{Explanation, PresignedUrl, SignedHeaders, Signer};
 
 use crate::error::{Error, Result};
