@@ -1,0 +1,533 @@
+//! The typed presign builder: one S3 request, its options checked against the method and
+//! the provider, signed into a [`PresignedRequest`].
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::encryption::Encryption;
+use super::endpoint::Bucket;
+use super::key::ObjectKey;
+use super::options::{CannedAcl, Checksum, ContentMd5, Metadata, Tagging};
+use super::presigned::PresignedRequest;
+use super::storage_class::StorageClass;
+use crate::error::{Error, Result};
+use crate::sigv4::{Request, Signer};
+
+/// The HTTP methods S3 operations use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// Read an object (GetObject) or list (ListObjectsV2, ListParts…).
+    Get,
+    /// Upload an object or a part.
+    Put,
+    /// Read an object's metadata.
+    Head,
+    /// Delete an object or abort a multipart upload.
+    Delete,
+    /// Create or complete a multipart upload, browser POST uploads.
+    Post,
+}
+
+impl Method {
+    /// The method as sent on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Head => "HEAD",
+            Method::Delete => "DELETE",
+            Method::Post => "POST",
+        }
+    }
+
+    fn writes(self) -> bool {
+        matches!(self, Method::Put | Method::Post)
+    }
+
+    fn reads(self) -> bool {
+        matches!(self, Method::Get | Method::Head)
+    }
+}
+
+impl std::str::FromStr for Method {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Method> {
+        match s.to_ascii_uppercase().as_str() {
+            "GET" => Ok(Method::Get),
+            "PUT" => Ok(Method::Put),
+            "HEAD" => Ok(Method::Head),
+            "DELETE" => Ok(Method::Delete),
+            "POST" => Ok(Method::Post),
+            _ => Err(Error::InvalidMethod { reason: "S3 operations use GET, PUT, HEAD, DELETE or POST".into() }),
+        }
+    }
+}
+
+/// Default lifetime of a presigned URL: one hour.
+pub const DEFAULT_EXPIRY: Duration = Duration::from_secs(3600);
+
+/// A request to presign, built with typed options.
+///
+/// Options that do not apply to the method (a storage class on a GET, `response-*`
+/// overrides on a PUT) or that the provider does not support (SSE-KMS on R2) are refused with
+/// a typed error when signing, never silently dropped. Errors in option values are kept and
+/// reported by [`sign_at`](PresignRequest::sign_at), so the builder chains without `?`.
+///
+/// ```
+/// use presign::Credentials;
+/// use presign::s3::{Bucket, Encryption, ObjectKey, PresignRequest, Region, StorageClass};
+/// use presign::sigv4::Signer;
+/// use std::time::Duration;
+/// use time::macros::datetime;
+///
+/// let signer = Signer::new(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?);
+/// let bucket = Bucket::aws("my-bucket", Region::EuWest1)?;
+/// let put = PresignRequest::put(&bucket, ObjectKey::new("uploads/photo.jpg")?)
+///     .content_type("image/jpeg")
+///     .storage_class(StorageClass::StandardIa)
+///     .encryption(Encryption::SseS3)
+///     .expires_in(Duration::from_secs(600))
+///     .sign_at(&signer, datetime!(2024-05-24 12:00:00 UTC))?;
+/// assert!(put.url().starts_with("https://my-bucket.s3.eu-west-1.amazonaws.com/uploads/photo.jpg?"));
+/// assert_eq!(put.header("x-amz-storage-class"), Some("STANDARD_IA"));
+/// assert_eq!(put.header("content-type"), Some("image/jpeg"));
+/// # Ok::<(), presign::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PresignRequest {
+    bucket: Bucket,
+    method: Method,
+    key: Option<ObjectKey>,
+    expires_in: Duration,
+    clamp_to_credentials: bool,
+    /// Plain-string headers (content type, range, conditions, caller extras), lowercase names.
+    headers: Vec<(String, String)>,
+    /// Raw (unencoded) query parameters: sub-resources, `response-*`, `versionId`…
+    query: Vec<(String, String)>,
+    storage_class: Option<StorageClass>,
+    encryption: Option<Encryption>,
+    metadata: Option<Metadata>,
+    tagging: Option<Tagging>,
+    acl: Option<CannedAcl>,
+    checksum: Option<Checksum>,
+    content_md5: Option<ContentMd5>,
+    /// The first problem found while building; reported by `sign_at`.
+    error: Option<Error>,
+}
+
+impl PresignRequest {
+    /// Any request on an object.
+    pub fn new(method: Method, bucket: &Bucket, key: ObjectKey) -> Self {
+        Self::with_target(method, bucket, Some(key))
+    }
+
+    /// A bucket-level request (ListObjectsV2, ListMultipartUploads…): the path is the bucket
+    /// itself; add the operation's sub-resource with [`query`](Self::query).
+    pub fn bucket_operation(method: Method, bucket: &Bucket) -> Self {
+        Self::with_target(method, bucket, None)
+    }
+
+    /// GetObject.
+    pub fn get(bucket: &Bucket, key: ObjectKey) -> Self {
+        Self::new(Method::Get, bucket, key)
+    }
+
+    /// PutObject.
+    pub fn put(bucket: &Bucket, key: ObjectKey) -> Self {
+        Self::new(Method::Put, bucket, key)
+    }
+
+    /// HeadObject.
+    pub fn head(bucket: &Bucket, key: ObjectKey) -> Self {
+        Self::new(Method::Head, bucket, key)
+    }
+
+    /// DeleteObject.
+    pub fn delete(bucket: &Bucket, key: ObjectKey) -> Self {
+        Self::new(Method::Delete, bucket, key)
+    }
+
+    fn with_target(method: Method, bucket: &Bucket, key: Option<ObjectKey>) -> Self {
+        PresignRequest {
+            bucket: bucket.clone(),
+            method,
+            key,
+            expires_in: DEFAULT_EXPIRY,
+            clamp_to_credentials: false,
+            headers: Vec::new(),
+            query: Vec::new(),
+            storage_class: None,
+            encryption: None,
+            metadata: None,
+            tagging: None,
+            acl: None,
+            checksum: None,
+            content_md5: None,
+            error: None,
+        }
+    }
+
+    /// How long the URL stays valid: 1 s to 7 days, whole seconds (default one hour).
+    pub fn expires_in(mut self, expires_in: Duration) -> Self {
+        self.expires_in = expires_in;
+        self
+    }
+
+    /// When the credentials expire before the URL would, shorten the URL's lifetime to
+    /// theirs instead of refusing with `EXPIRY_EXCEEDS_CREDENTIALS`.
+    pub fn clamp_expiry_to_credentials(mut self) -> Self {
+        self.clamp_to_credentials = true;
+        self
+    }
+
+    /// `Content-Type` (uploads).
+    pub fn content_type(self, value: &str) -> Self {
+        self.write_header("content-type", value)
+    }
+
+    /// `Content-Length`: the upload must be exactly this many bytes. This is how a presigned
+    /// PUT limits upload size (use a POST policy for a range).
+    pub fn content_length(self, bytes: u64) -> Self {
+        self.write_header("content-length", &bytes.to_string())
+    }
+
+    /// `Content-Disposition` stored with the object.
+    pub fn content_disposition(self, value: &str) -> Self {
+        self.write_header("content-disposition", value)
+    }
+
+    /// `Content-Encoding` stored with the object.
+    pub fn content_encoding(self, value: &str) -> Self {
+        self.write_header("content-encoding", value)
+    }
+
+    /// `Content-Language` stored with the object.
+    pub fn content_language(self, value: &str) -> Self {
+        self.write_header("content-language", value)
+    }
+
+    /// `Cache-Control` stored with the object.
+    pub fn cache_control(self, value: &str) -> Self {
+        self.write_header("cache-control", value)
+    }
+
+    /// `Expires` stored with the object (an HTTP date such as `Wed, 21 Oct 2015 07:28:00 GMT`).
+    pub fn expires_header(self, value: &str) -> Self {
+        self.write_header("expires", value)
+    }
+
+    /// `x-amz-storage-class`.
+    pub fn storage_class(mut self, class: StorageClass) -> Self {
+        self.storage_class = Some(class);
+        self
+    }
+
+    /// Server-side encryption; always signed as headers (S3 ignores or refuses SSE in the query).
+    pub fn encryption(mut self, encryption: Encryption) -> Self {
+        self.encryption = Some(encryption);
+        self
+    }
+
+    /// User metadata (`x-amz-meta-*`).
+    pub fn metadata(mut self, metadata: Metadata) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+
+    /// Object tags (`x-amz-tagging`).
+    pub fn tagging(mut self, tagging: Tagging) -> Self {
+        self.tagging = Some(tagging);
+        self
+    }
+
+    /// Canned ACL (`x-amz-acl`).
+    pub fn acl(mut self, acl: CannedAcl) -> Self {
+        self.acl = Some(acl);
+        self
+    }
+
+    /// A checksum of the body the client will send (`x-amz-checksum-*`). Opt-in only: the
+    /// crate never invents one, and S3 refuses the upload when the body does not match.
+    pub fn checksum(mut self, checksum: Checksum) -> Self {
+        self.checksum = Some(checksum);
+        self
+    }
+
+    /// `Content-MD5` of the body the client will send.
+    pub fn content_md5(mut self, md5: ContentMd5) -> Self {
+        self.content_md5 = Some(md5);
+        self
+    }
+
+    /// `If-None-Match: *`: the upload fails (412) if the key already exists.
+    pub fn if_none_match_any(self) -> Self {
+        self.set_header("if-none-match", "*")
+    }
+
+    /// `If-None-Match: <etag>` on reads (304 when unchanged).
+    pub fn if_none_match(self, etag: &str) -> Self {
+        self.set_header("if-none-match", etag)
+    }
+
+    /// `If-Match: <etag>`: the request succeeds only if the object's ETag matches.
+    pub fn if_match(self, etag: &str) -> Self {
+        self.set_header("if-match", etag)
+    }
+
+    /// `Range: bytes=first-last` (reads), both ends included.
+    pub fn range(self, first: u64, last: u64) -> Self {
+        if last < first {
+            return self.fail(option("range", "the last byte is before the first"));
+        }
+        self.read_header("range", &format!("bytes={first}-{last}"))
+    }
+
+    /// `versionId`: a specific version of the object.
+    pub fn version_id(self, version_id: &str) -> Self {
+        self.query("versionId", version_id)
+    }
+
+    /// `partNumber` (1–10,000): one part of a multipart object (reads) or upload (writes).
+    pub fn part_number(self, part_number: u32) -> Self {
+        if !(1..=10_000).contains(&part_number) {
+            return self.fail(option("part_number", "part numbers run from 1 to 10000"));
+        }
+        self.query("partNumber", &part_number.to_string())
+    }
+
+    /// `response-content-type` override (GET).
+    pub fn response_content_type(self, value: &str) -> Self {
+        self.response_override("response-content-type", value)
+    }
+
+    /// `response-content-disposition` override (GET), e.g. `attachment; filename="a.pdf"`.
+    pub fn response_content_disposition(self, value: &str) -> Self {
+        self.response_override("response-content-disposition", value)
+    }
+
+    /// `response-content-encoding` override (GET).
+    pub fn response_content_encoding(self, value: &str) -> Self {
+        self.response_override("response-content-encoding", value)
+    }
+
+    /// `response-content-language` override (GET).
+    pub fn response_content_language(self, value: &str) -> Self {
+        self.response_override("response-content-language", value)
+    }
+
+    /// `response-cache-control` override (GET).
+    pub fn response_cache_control(self, value: &str) -> Self {
+        self.response_override("response-cache-control", value)
+    }
+
+    /// `response-expires` override (GET).
+    pub fn response_expires(self, value: &str) -> Self {
+        self.response_override("response-expires", value)
+    }
+
+    /// Any other signed header the client must send (names are case-insensitive).
+    pub fn header(self, name: &str, value: &str) -> Self {
+        let name = name.to_ascii_lowercase();
+        self.set_header_owned(name, value)
+    }
+
+    /// Any other query parameter (raw value: it is encoded when signing), e.g. a sub-resource
+    /// such as `("uploads", "")` or `("list-type", "2")`.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.query.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The bucket.
+    pub fn bucket(&self) -> &Bucket {
+        &self.bucket
+    }
+
+    /// The object key, if this is an object request.
+    pub fn key(&self) -> Option<&ObjectKey> {
+        self.key.as_ref()
+    }
+
+    /// Signs now (system clock).
+    pub fn sign(&self, signer: &Signer) -> Result<PresignedRequest> {
+        self.sign_at(signer, OffsetDateTime::now_utc())
+    }
+
+    /// Signs at `now`.
+    pub fn sign_at(&self, signer: &Signer, now: OffsetDateTime) -> Result<PresignedRequest> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        self.check_options()?;
+        let expires_in = self.effective_expiry(signer, now)?;
+        let headers = self.signed_headers();
+        let query: Vec<(&str, &str)> = self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let path = match &self.key {
+            Some(key) => self.bucket.object_path(key),
+            None => self.bucket.bucket_path().to_string(),
+        };
+        let request = Request::new(self.method.as_str(), self.bucket.host(), &path).query(&query).headers(&headers);
+        let mut url = String::with_capacity(self.bucket.origin().len() + path.len() * 3 / 2 + 320);
+        url.push_str(self.bucket.origin());
+        let expires_at = signer.presign_into(&request, self.bucket.signing_config(), expires_in, now, &mut url)?;
+        let mut sent: Vec<(String, String)> =
+            headers.iter().map(|&(n, v)| (n.to_ascii_lowercase(), v.trim_matches([' ', '\t']).to_string())).collect();
+        sent.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(PresignedRequest { method: self.method, url, headers: sent, expires_at })
+    }
+
+    /// Every header to sign, borrowed from the builder.
+    fn signed_headers(&self) -> Vec<(&str, &str)> {
+        let mut headers: Vec<(&str, &str)> = self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        if let Some(class) = self.storage_class {
+            headers.push(("x-amz-storage-class", class.as_str()));
+        }
+        if let Some(encryption) = &self.encryption {
+            if self.method.writes() {
+                headers.extend(encryption.headers().map(same_lifetime));
+            } else {
+                headers.extend(encryption.access_headers().map(same_lifetime));
+            }
+        }
+        if let Some(metadata) = &self.metadata {
+            headers.extend(metadata.headers());
+        }
+        headers.extend(self.tagging.as_ref().and_then(Tagging::header).map(same_lifetime));
+        if let Some(acl) = self.acl {
+            headers.push(("x-amz-acl", acl.as_str()));
+        }
+        headers.extend(self.checksum.as_ref().map(Checksum::header).map(same_lifetime));
+        headers.extend(self.content_md5.as_ref().map(ContentMd5::header).map(same_lifetime));
+        headers
+    }
+
+    /// Refuses options the method or the provider cannot honour.
+    fn check_options(&self) -> Result<()> {
+        let provider = self.bucket.provider();
+        let writes_only = [
+            ("storage_class", self.storage_class.is_some()),
+            ("metadata", self.metadata.is_some()),
+            ("tagging", self.tagging.is_some()),
+            ("acl", self.acl.is_some()),
+            ("checksum", self.checksum.is_some()),
+            ("content_md5", self.content_md5.is_some()),
+        ];
+        if let Some((name, _)) = writes_only.iter().find(|(_, set)| *set && !self.method.writes()) {
+            return Err(option(name, "applies only to uploads (PUT or POST)"));
+        }
+        if let Some(class) = self.storage_class {
+            if !provider.supports_storage_class(class) {
+                return Err(Error::InvalidStorageClass {
+                    value: class.as_str().into(),
+                    reason: format!("{} does not offer this storage class", provider.name()).into(),
+                });
+            }
+        }
+        self.check_encryption()?;
+        if self.tagging.is_some() && !provider.supports_tagging() {
+            return Err(provider.unsupported("object tagging (x-amz-tagging)"));
+        }
+        if self.acl.is_some() && !provider.supports_acl() {
+            return Err(provider.unsupported("canned ACLs (x-amz-acl)"));
+        }
+        self.check_content_length()
+    }
+
+    fn check_encryption(&self) -> Result<()> {
+        let provider = self.bucket.provider();
+        match &self.encryption {
+            None => Ok(()),
+            Some(Encryption::SseC(_)) if !provider.supports_sse_c() => Err(provider.unsupported("SSE-C")),
+            Some(Encryption::SseC(_)) => Ok(()),
+            Some(_) if !self.method.writes() => Err(option(
+                "encryption",
+                "SSE-S3 and SSE-KMS are chosen when uploading; S3 refuses their headers on reads",
+            )),
+            Some(Encryption::SseS3) if !provider.supports_sse_s3() => Err(provider.unsupported("SSE-S3")),
+            Some(_) if !provider.supports_sse_kms() => Err(provider.unsupported("SSE-KMS")),
+            Some(_) => Ok(()),
+        }
+    }
+
+    fn check_content_length(&self) -> Result<()> {
+        let Some((_, length)) = self.headers.iter().find(|(n, _)| n == "content-length") else { return Ok(()) };
+        let maximum = self.bucket.limits().max_single_put;
+        match length.parse::<u64>() {
+            Ok(size) if size > maximum && self.method == Method::Put && self.query.is_empty() => {
+                Err(Error::ObjectTooLarge { size, maximum })
+            }
+            Ok(_) => Ok(()),
+            Err(_) => Err(option("content_length", "not a number of bytes")),
+        }
+    }
+
+    /// The expiry, shortened to the credentials' lifetime when the caller opted in.
+    fn effective_expiry(&self, signer: &Signer, now: OffsetDateTime) -> Result<Duration> {
+        let Some(credentials_expire_at) = signer.credentials().expires_at() else { return Ok(self.expires_in) };
+        if !self.clamp_to_credentials {
+            return Ok(self.expires_in);
+        }
+        let left = (credentials_expire_at - now.replace_nanosecond(0).unwrap_or(now)).whole_seconds();
+        if left < 1 {
+            return Err(Error::CredentialsExpired { expired_at: crate::sigv4::rfc3339(credentials_expire_at) });
+        }
+        Ok(self.expires_in.min(Duration::from_secs(left as u64)))
+    }
+
+    fn write_header(self, name: &'static str, value: &str) -> Self {
+        if self.method.writes() {
+            self.set_header(name, value)
+        } else {
+            self.fail(option(name, "applies only to uploads (PUT or POST)"))
+        }
+    }
+
+    fn read_header(self, name: &'static str, value: &str) -> Self {
+        if self.method.reads() {
+            self.set_header(name, value)
+        } else {
+            self.fail(option(name, "applies only to reads (GET or HEAD)"))
+        }
+    }
+
+    fn response_override(self, name: &'static str, value: &str) -> Self {
+        if self.method == Method::Get {
+            self.query(name, value)
+        } else {
+            self.fail(option(name, "response overrides apply only to GET"))
+        }
+    }
+
+    fn set_header(self, name: &'static str, value: &str) -> Self {
+        self.set_header_owned(name.to_string(), value)
+    }
+
+    fn set_header_owned(mut self, name: String, value: &str) -> Self {
+        self.headers.retain(|(n, _)| *n != name);
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    fn fail(mut self, error: Error) -> Self {
+        self.error.get_or_insert(error);
+        self
+    }
+}
+
+/// Shortens a `(&'static str, &'a str)` header to `(&'a str, &'a str)`: `Extend` and `map`
+/// take their item types exactly, so the name's `'static` must be coerced by hand.
+fn same_lifetime<'a>((name, value): (&'static str, &'a str)) -> (&'a str, &'a str) {
+    (name, value)
+}
+
+fn option(name: &'static str, reason: &'static str) -> Error {
+    Error::InvalidOption { option: name, reason: reason.into() }
+}
