@@ -157,6 +157,58 @@ pub enum Error {
         /// What is wrong with it.
         reason: Cow<'static, str>,
     },
+    /// The object is below the multipart threshold (the provider's minimum part size).
+    #[error("an object of {size} bytes is too small for a multipart upload (minimum {minimum} bytes)")]
+    FileTooSmall {
+        /// The object size asked for, in bytes.
+        size: u64,
+        /// The smallest object a multipart upload is planned for, in bytes.
+        minimum: u64,
+    },
+    /// A requested part size breaks the provider's limits for this object.
+    #[error("invalid part size: {reason}")]
+    InvalidPartSize {
+        /// What is wrong with it.
+        reason: Cow<'static, str>,
+    },
+    /// The object is larger than the provider stores.
+    #[error("an object of {size} bytes exceeds the provider's maximum of {maximum} bytes")]
+    ObjectTooLarge {
+        /// The object size asked for, in bytes.
+        size: u64,
+        /// The largest object the provider accepts, in bytes.
+        maximum: u64,
+    },
+    /// S3 (or an S3-compatible server) answered with an error document.
+    #[error("S3 answered {status} {code}: {message}")]
+    S3 {
+        /// The HTTP status (200 when CompleteMultipartUpload failed after sending `200 OK`).
+        status: u16,
+        /// S3's error code, such as `NoSuchUpload` or `SignatureDoesNotMatch`.
+        code: String,
+        /// S3's message.
+        message: String,
+        /// S3's request id, for the provider's support.
+        request_id: Option<String>,
+    },
+    /// The server's answer is not the S3 document expected.
+    #[error("invalid response: {reason}")]
+    InvalidResponse {
+        /// What is wrong with it.
+        reason: Cow<'static, str>,
+    },
+    /// A part list cannot complete a multipart upload (empty, out of order, bad ETag…).
+    #[error("invalid part list: {reason}")]
+    InvalidPart {
+        /// What is wrong with it.
+        reason: Cow<'static, str>,
+    },
+    /// The request could not be sent or its answer not read (connection, TLS, timeout).
+    #[error("transport error: {reason}")]
+    Transport {
+        /// What went wrong; URLs in it have their query string (signature, token) removed.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -186,6 +238,13 @@ impl Error {
             Error::InvalidOption { .. } => "INVALID_OPTION",
             Error::Unsupported { .. } => "UNSUPPORTED_BY_PROVIDER",
             Error::InvalidCloudFrontDomain { .. } => "INVALID_CLOUDFRONT_DOMAIN",
+            Error::FileTooSmall { .. } => "FILE_TOO_SMALL",
+            Error::InvalidPartSize { .. } => "INVALID_PART_SIZE",
+            Error::ObjectTooLarge { .. } => "OBJECT_TOO_LARGE",
+            Error::S3 { .. } => "S3_ERROR",
+            Error::InvalidResponse { .. } => "INVALID_RESPONSE",
+            Error::InvalidPart { .. } => "INVALID_PART",
+            Error::Transport { .. } => "TRANSPORT_ERROR",
         }
     }
 
@@ -239,6 +298,21 @@ impl Error {
             Error::InvalidCloudFrontDomain { .. } => {
                 "give a bare host such as d111111abcdef8.cloudfront.net or cdn.example.com: no scheme, path, port or credentials"
             }
+            Error::FileTooSmall { .. } => "use a single presigned PUT for objects under 5 MiB",
+            Error::InvalidPartSize { .. } => {
+                "use parts from 5 MiB to the provider's largest part (AWS 5 GiB, R2 5 GiB - 5 MiB), large enough for at most 10,000 parts, or let the plan choose"
+            }
+            Error::ObjectTooLarge { .. } => {
+                "objects are limited to 10,000 x 5 GiB (48.8 TiB) on AWS and 5 TiB - 5 GiB (4.995 TiB) on R2; split the data into several objects"
+            }
+            Error::S3 { .. } => "see the S3 error code: the provider's documentation of it says what to change",
+            Error::InvalidResponse { .. } => {
+                "check that the endpoint is an S3-compatible service and that nothing between rewrites its answers"
+            }
+            Error::InvalidPart { .. } => {
+                "list every uploaded part once, in ascending part-number order (1 to 10000), with the ETag its upload returned"
+            }
+            Error::Transport { .. } => "check the endpoint, the network and TLS; the request may be sent again",
         }
     }
 }

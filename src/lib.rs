@@ -4,8 +4,10 @@
 
 pub mod credentials;
 pub mod error;
+pub mod multipart;
 pub mod s3;
 pub mod sigv4;
+pub mod transport;
 
 pub use credentials::Credentials;
 pub use error::{Error, Result};
