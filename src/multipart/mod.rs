@@ -39,8 +39,20 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
+#[cfg(feature = "multipart")]
+pub mod flow;
+pub mod part_urls;
 pub mod plan;
+#[cfg(feature = "multipart")]
+pub mod requests;
 #[cfg(feature = "multipart")]
 pub mod xml;
 
+#[cfg(feature = "multipart")]
+pub use flow::MultipartUpload;
+pub use part_urls::{PartUrls, PresignedPart};
 pub use plan::{MultipartPlan, Part, Parts, PlanWithParts};
+#[cfg(feature = "multipart")]
+pub use requests::{
+    AbortMultipartUpload, CompleteMultipartUpload, CreateMultipartUpload, ListMultipartUploads, ListParts,
+};

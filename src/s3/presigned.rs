@@ -126,7 +126,7 @@ impl fmt::Display for PresignedRequest {
 }
 
 /// The headers as a JSON object `{name: value}`.
-struct HeaderMap<'a>(&'a [(String, String)]);
+pub(crate) struct HeaderMap<'a>(pub(crate) &'a [(String, String)]);
 
 impl Serialize for HeaderMap<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

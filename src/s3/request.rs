@@ -378,10 +378,22 @@ impl PresignRequest {
         let mut url = String::with_capacity(self.bucket.origin().len() + path.len() * 3 / 2 + 320);
         url.push_str(self.bucket.origin());
         let expires_at = signer.presign_into(&request, self.bucket.signing_config(), expires_in, now, &mut url)?;
-        let mut sent: Vec<(String, String)> =
-            headers.iter().map(|&(n, v)| (n.to_ascii_lowercase(), v.trim_matches([' ', '\t']).to_string())).collect();
+        // Names are lowercase already (typed options are, `header()` lowercases).
+        let mut sent: Vec<(String, String)> = headers.iter().map(|&(n, v)| (n.to_string(), v.to_string())).collect();
         sent.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(PresignedRequest { method: self.method, url, headers: sent, expires_at })
+    }
+
+    /// The headers [`sign_at`](Self::sign_at) would sign besides `host`, after the same checks
+    /// (builder errors, options against the method and the provider), with the raw query
+    /// parameters added to the builder: for requests signed another way, such as
+    /// CreateMultipartUpload in the `Authorization` header (`multipart::requests`).
+    pub(crate) fn checked_parts(&self) -> Result<(Vec<(&str, &str)>, &[(String, String)])> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        self.check_options()?;
+        Ok((self.signed_headers(), &self.query))
     }
 
     /// Every header to sign, borrowed from the builder.

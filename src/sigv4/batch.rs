@@ -45,7 +45,7 @@ impl Batch {
         if self.states.is_empty() {
             self.states.push(Sha256::new());
         }
-        let shared = self.blocks.iter().zip(data).take_while(|(a, b)| a == b).count() / BLOCK;
+        let shared = self.blocks.chunks_exact(BLOCK).zip(data.chunks_exact(BLOCK)).take_while(|(a, b)| a == b).count();
         let reuse = shared.min(self.states.len() - 1);
         self.states.truncate(reuse + 1);
         self.blocks.truncate(reuse * BLOCK);

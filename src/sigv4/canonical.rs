@@ -207,9 +207,22 @@ fn is_reserved_header(lower: &str) -> bool {
     matches!(lower, "host" | "authorization" | "x-amz-date" | "x-amz-security-token")
 }
 
+/// RFC 9110 `tchar`s: the only characters a header name or method may have.
+const TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~');
+        b += 1;
+    }
+    t
+};
+
 /// RFC 9110 `token`: the only characters a header name or method may have.
 pub(crate) fn is_token(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !text.is_empty() && text.bytes().all(|b| TOKEN[b as usize])
 }
 
 fn check_header_name(name: &str) -> Result<()> {
@@ -221,8 +234,9 @@ fn check_header_name(name: &str) -> Result<()> {
 }
 
 fn check_header_value(name: &str, value: &str) -> Result<()> {
-    // CR or LF would let a value smuggle extra headers into the request.
-    if value.chars().any(|c| c.is_control() && c != '\t') {
+    // CR or LF would let a value smuggle extra headers into the request; other ASCII controls
+    // are not valid in a field value either (RFC 9110 allows HTAB, visible ASCII, obs-text).
+    if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
         return Err(Error::InvalidHeader {
             name: name.to_string(),
             reason: "the value contains control characters".into(),
