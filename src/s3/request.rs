@@ -385,15 +385,22 @@ impl PresignRequest {
     }
 
     /// The headers [`sign_at`](Self::sign_at) would sign besides `host`, after the same checks
-    /// (builder errors, options against the method and the provider), with the raw query
-    /// parameters added to the builder: for requests signed another way, such as
-    /// CreateMultipartUpload in the `Authorization` header (`multipart::requests`).
-    pub(crate) fn checked_parts(&self) -> Result<(Vec<(&str, &str)>, &[(String, String)])> {
+    /// (builder errors, options against the method and the provider): for requests signed
+    /// another way, such as CreateMultipartUpload in the `Authorization` header
+    /// (`multipart::requests`).
+    #[cfg(feature = "multipart")]
+    pub(crate) fn checked_headers(&self) -> Result<Vec<(&str, &str)>> {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
         self.check_options()?;
-        Ok((self.signed_headers(), &self.query))
+        Ok(self.signed_headers())
+    }
+
+    /// The raw query parameters added to the builder.
+    #[cfg(feature = "multipart")]
+    pub(crate) fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
     }
 
     /// Every header to sign, borrowed from the builder.
@@ -542,4 +549,127 @@ fn same_lifetime<'a>((name, value): (&'static str, &'a str)) -> (&'a str, &'a st
 
 fn option(name: &'static str, reason: &'static str) -> Error {
     Error::InvalidOption { option: name, reason: reason.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Credentials;
+    use crate::s3::{Region, Tagging};
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2024-05-24 12:00:00 UTC);
+
+    fn signer() -> Signer {
+        Signer::new(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY").unwrap())
+    }
+
+    fn aws() -> Bucket {
+        Bucket::aws("examplebucket", Region::UsEast1).unwrap()
+    }
+
+    fn key() -> ObjectKey {
+        ObjectKey::new("photos/cat.jpg").unwrap()
+    }
+
+    fn code(request: PresignRequest) -> &'static str {
+        request.sign_at(&signer(), NOW).unwrap_err().code()
+    }
+
+    #[test]
+    fn options_that_do_not_fit_the_method_are_refused() {
+        assert_eq!(code(PresignRequest::get(&aws(), key()).storage_class(StorageClass::Standard)), "INVALID_OPTION");
+        assert_eq!(code(PresignRequest::get(&aws(), key()).content_type("a/b")), "INVALID_OPTION");
+        assert_eq!(code(PresignRequest::put(&aws(), key()).response_content_type("a/b")), "INVALID_OPTION");
+        assert_eq!(code(PresignRequest::put(&aws(), key()).range(0, 9)), "INVALID_OPTION");
+        assert_eq!(code(PresignRequest::get(&aws(), key()).range(9, 0)), "INVALID_OPTION");
+        assert_eq!(code(PresignRequest::get(&aws(), key()).encryption(Encryption::SseS3)), "INVALID_OPTION");
+        assert_eq!(code(PresignRequest::get(&aws(), key()).part_number(0)), "INVALID_OPTION");
+        assert_eq!(code(PresignRequest::get(&aws(), key()).part_number(10_001)), "INVALID_OPTION");
+        assert!(PresignRequest::get(&aws(), key()).part_number(10_000).sign_at(&signer(), NOW).is_ok());
+    }
+
+    #[test]
+    fn the_provider_decides_what_it_supports() {
+        let r2 = Bucket::r2("0123456789abcdef0123456789abcdef", "media").unwrap();
+        assert_eq!(code(PresignRequest::put(&r2, key()).storage_class(StorageClass::Glacier)), "INVALID_STORAGE_CLASS");
+        assert_eq!(code(PresignRequest::put(&r2, key()).encryption(Encryption::SseS3)), "UNSUPPORTED_BY_PROVIDER");
+        assert_eq!(
+            code(PresignRequest::put(&r2, key()).encryption(Encryption::kms_default())),
+            "UNSUPPORTED_BY_PROVIDER"
+        );
+        let tags = Tagging::new().with("a", "b").unwrap();
+        assert_eq!(code(PresignRequest::put(&r2, key()).tagging(tags)), "UNSUPPORTED_BY_PROVIDER");
+        let put =
+            PresignRequest::put(&r2, key()).storage_class(StorageClass::StandardIa).sign_at(&signer(), NOW).unwrap();
+        assert_eq!(put.header("x-amz-storage-class"), Some("STANDARD_IA"));
+        assert!(put.url().contains("%2Fauto%2Fs3%2Faws4_request"), "R2 signs for region auto: {}", put.url());
+    }
+
+    #[test]
+    fn a_single_put_is_bounded_by_the_provider() {
+        let too_big = Limits5Gib::AWS + 1;
+        assert_eq!(code(PresignRequest::put(&aws(), key()).content_length(too_big)), "OBJECT_TOO_LARGE");
+        let r2 = Bucket::r2("0123456789abcdef0123456789abcdef", "media").unwrap();
+        assert_eq!(code(PresignRequest::put(&r2, key()).content_length(Limits5Gib::AWS)), "OBJECT_TOO_LARGE");
+        let put = PresignRequest::put(&aws(), key()).content_length(42).sign_at(&signer(), NOW).unwrap();
+        assert_eq!(put.header("content-length"), Some("42"));
+    }
+
+    /// 5 GiB, the AWS single-PUT limit (s3-spec §5), written out independently of `Limits`.
+    struct Limits5Gib;
+    impl Limits5Gib {
+        const AWS: u64 = 5 * 1024 * 1024 * 1024;
+    }
+
+    #[test]
+    fn expiry_bounds_and_clamping_to_temporary_credentials() {
+        for (seconds, ok) in [(0, false), (1, true), (604_800, true), (604_801, false)] {
+            let result =
+                PresignRequest::get(&aws(), key()).expires_in(Duration::from_secs(seconds)).sign_at(&signer(), NOW);
+            assert_eq!(result.is_ok(), ok, "{seconds} s");
+        }
+        assert_eq!(code(PresignRequest::get(&aws(), key()).expires_in(Duration::from_millis(1500))), "INVALID_EXPIRY");
+
+        let expiring = Credentials::new("ASIAEXAMPLE", "secret-key-value")
+            .unwrap()
+            .with_session_token("token-value")
+            .unwrap()
+            .with_expiry(NOW + time::Duration::minutes(10));
+        let signer = Signer::new(expiring);
+        let hour = PresignRequest::get(&aws(), key()).expires_in(Duration::from_secs(3600));
+        assert_eq!(hour.sign_at(&signer, NOW).unwrap_err().code(), "EXPIRY_EXCEEDS_CREDENTIALS");
+        let clamped = hour.clone().clamp_expiry_to_credentials().sign_at(&signer, NOW).unwrap();
+        assert_eq!(clamped.expires_at(), NOW + time::Duration::minutes(10));
+        assert!(clamped.url().contains("X-Amz-Expires=600&"));
+        assert!(clamped.url().contains("X-Amz-Security-Token=token-value"));
+        let later = NOW + time::Duration::minutes(11);
+        assert_eq!(
+            hour.clamp_expiry_to_credentials().sign_at(&signer, later).unwrap_err().code(),
+            "CREDENTIALS_EXPIRED"
+        );
+    }
+
+    #[test]
+    fn headers_are_the_signed_ones_except_host() {
+        let put = PresignRequest::put(&aws(), key())
+            .content_type("image/jpeg")
+            .header("X-Custom-Thing", "v")
+            .if_none_match_any()
+            .sign_at(&signer(), NOW)
+            .unwrap();
+        let names: Vec<&str> = put.headers().iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["content-type", "if-none-match", "x-custom-thing"]);
+        assert!(put.url().contains("X-Amz-SignedHeaders=content-type%3Bhost%3Bif-none-match%3Bx-custom-thing&"));
+    }
+
+    #[cfg(feature = "http")]
+    #[test]
+    fn converts_to_an_http_request() {
+        let put = PresignRequest::put(&aws(), key()).content_type("image/jpeg").sign_at(&signer(), NOW).unwrap();
+        let request = put.to_http_request().unwrap();
+        assert_eq!(request.method(), "PUT");
+        assert_eq!(request.uri().to_string(), put.url());
+        assert_eq!(request.headers()["content-type"], "image/jpeg");
+    }
 }
