@@ -378,8 +378,10 @@ impl PresignRequest {
         let mut url = String::with_capacity(self.bucket.origin().len() + path.len() * 3 / 2 + 320);
         url.push_str(self.bucket.origin());
         let expires_at = signer.presign_into(&request, self.bucket.signing_config(), expires_in, now, &mut url)?;
-        // Names are lowercase already (typed options are, `header()` lowercases).
-        let mut sent: Vec<(String, String)> = headers.iter().map(|&(n, v)| (n.to_string(), v.to_string())).collect();
+        // Names are lowercase already (typed options are, `header()` lowercases); values are
+        // sent as signed, without the surrounding whitespace SigV4 trims.
+        let mut sent: Vec<(String, String)> =
+            headers.iter().map(|&(n, v)| (n.to_string(), v.trim_matches([' ', '\t']).to_string())).collect();
         sent.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(PresignedRequest { method: self.method, url, headers: sent, expires_at })
     }
@@ -660,6 +662,8 @@ mod tests {
             .unwrap();
         let names: Vec<&str> = put.headers().iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["content-type", "if-none-match", "x-custom-thing"]);
+        let padded = PresignRequest::get(&aws(), key()).header("x-a", " v \t").sign_at(&signer(), NOW).unwrap();
+        assert_eq!(padded.header("x-a"), Some("v"), "headers() holds the signed (trimmed) value");
         assert!(put.url().contains("X-Amz-SignedHeaders=content-type%3Bhost%3Bif-none-match%3Bx-custom-thing&"));
     }
 
