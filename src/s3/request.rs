@@ -328,7 +328,9 @@ impl PresignRequest {
         self.response_override("response-expires", value)
     }
 
-    /// Any other signed header the client must send (names are case-insensitive).
+    /// Any other signed header the client must send (names are case-insensitive). It replaces
+    /// a plain-string option of the same name (`content_type`…); naming a header a typed option
+    /// also sets (`x-amz-storage-class`…) is refused when signing.
     pub fn header(self, name: &str, value: &str) -> Self {
         let name = name.to_ascii_lowercase();
         self.set_header_owned(name, value)
@@ -369,13 +371,15 @@ impl PresignRequest {
         self.check_options()?;
         let expires_in = self.effective_expiry(signer, now)?;
         let headers = self.signed_headers();
+        Self::check_no_duplicates(&headers)?;
         let query: Vec<(&str, &str)> = self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         let path = match &self.key {
             Some(key) => self.bucket.object_path(key),
             None => self.bucket.bucket_path().to_string(),
         };
         let request = Request::new(self.method.as_str(), self.bucket.host(), &path).query(&query).headers(&headers);
-        let mut url = String::with_capacity(self.bucket.origin().len() + path.len() * 3 / 2 + 320);
+        let names: usize = headers.iter().map(|(n, _)| n.len() + 3).sum();
+        let mut url = String::with_capacity(self.bucket.origin().len() + path.len() * 3 / 2 + names + 400);
         url.push_str(self.bucket.origin());
         let expires_at = signer.presign_into(&request, self.bucket.signing_config(), expires_in, now, &mut url)?;
         // Names are lowercase already (typed options are, `header()` lowercases); values are
@@ -384,6 +388,20 @@ impl PresignRequest {
             headers.iter().map(|&(n, v)| (n.to_string(), v.trim_matches([' ', '\t']).to_string())).collect();
         sent.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(PresignedRequest { method: self.method, url, headers: sent, expires_at })
+    }
+
+    /// A header set both by a typed option and by [`header`](Self::header) would be sent
+    /// twice and signed as `a,b`; servers refuse or misread that, so it is refused here.
+    fn check_no_duplicates(headers: &[(&str, &str)]) -> Result<()> {
+        for (i, (name, _)) in headers.iter().enumerate() {
+            if headers[..i].iter().any(|(earlier, _)| earlier.eq_ignore_ascii_case(name)) {
+                return Err(Error::InvalidHeader {
+                    name: name.to_ascii_lowercase(),
+                    reason: "set twice: by a typed option and by header()".into(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The headers [`sign_at`](Self::sign_at) would sign besides `host`, after the same checks
@@ -407,7 +425,9 @@ impl PresignRequest {
 
     /// Every header to sign, borrowed from the builder.
     fn signed_headers(&self) -> Vec<(&str, &str)> {
-        let mut headers: Vec<(&str, &str)> = self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        // Room for every typed option (SSE alone adds up to four headers): no regrowth.
+        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(self.headers.len() + 12);
+        headers.extend(self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         if let Some(class) = self.storage_class {
             headers.push(("x-amz-storage-class", class.as_str()));
         }
@@ -664,6 +684,12 @@ mod tests {
         assert_eq!(names, ["content-type", "if-none-match", "x-custom-thing"]);
         let padded = PresignRequest::get(&aws(), key()).header("x-a", " v \t").sign_at(&signer(), NOW).unwrap();
         assert_eq!(padded.header("x-a"), Some("v"), "headers() holds the signed (trimmed) value");
+        let twice = PresignRequest::put(&aws(), key())
+            .storage_class(StorageClass::Standard)
+            .header("X-Amz-Storage-Class", "GLACIER");
+        assert_eq!(code(twice), "INVALID_HEADER");
+        let replaced = PresignRequest::put(&aws(), key()).content_type("a/b").header("Content-Type", "c/d");
+        assert_eq!(replaced.sign_at(&signer(), NOW).unwrap().header("content-type"), Some("c/d"));
         assert!(put.url().contains("X-Amz-SignedHeaders=content-type%3Bhost%3Bif-none-match%3Bx-custom-thing&"));
     }
 

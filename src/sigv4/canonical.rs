@@ -255,7 +255,8 @@ fn check_header_value(name: &str, value: &str) -> Result<()> {
 /// verifying), fold each run of spaces into one.
 fn collapse_spaces(value: &str) -> Cow<'_, str> {
     let trimmed = value.trim_matches(|c| c == ' ' || c == '\t');
-    if !trimmed.contains("  ") {
+    // A pairwise scan: `str::contains` sets up a substring searcher on every call.
+    if !trimmed.as_bytes().windows(2).any(|pair| pair == b"  ") {
         return Cow::Borrowed(trimmed);
     }
     let mut out = String::with_capacity(trimmed.len());

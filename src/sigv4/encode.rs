@@ -43,16 +43,15 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Appends `input` to `out`, percent-encoding (uppercase hex) every byte `safe` rejects.
 fn push_encoded(out: &mut Vec<u8>, input: &[u8], safe: &SafeTable) {
-    let mut run_start = 0;
-    for (i, &b) in input.iter().enumerate() {
-        if safe[b as usize] {
-            continue;
-        }
-        out.extend_from_slice(&input[run_start..i]);
+    let mut rest = input;
+    // Copy each run of safe bytes at once, then encode the byte that ended it.
+    while let Some(run) = rest.iter().position(|&b| !safe[b as usize]) {
+        let b = rest[run];
+        out.extend_from_slice(&rest[..run]);
         out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
-        run_start = i + 1;
+        rest = &rest[run + 1..];
     }
-    out.extend_from_slice(&input[run_start..]);
+    out.extend_from_slice(rest);
 }
 
 /// `UriEncode(value)` for a query name or value; borrowed when nothing needs encoding.
