@@ -7,14 +7,12 @@
 //! differ). On a disagreement the failure shows both canonical requests: ours from
 //! `explain_*`, aws-sigv4's from the `trace!` event it emits while signing.
 
+mod differential_support;
+
 use std::time::{Duration, SystemTime};
 
-use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SessionTokenMode, SignableBody, SignableRequest, SignatureLocation,
-    SigningInstructions, SigningSettings, UriPathNormalizationMode, sign,
-};
-use aws_sigv4::sign::v4;
-use aws_smithy_runtime_api::client::identity::Identity;
+use aws_sigv4::http_request::{SignableBody, SignatureLocation, SigningInstructions};
+use differential_support::{Scope, TheirRequest, same_url, texts, their_trace};
 use presign::Credentials;
 use presign::sigv4::{PayloadHash, Request, Signer, SigningConfig};
 use proptest::prelude::*;
@@ -144,25 +142,6 @@ fn regions() -> impl Strategy<Value = String> {
         2 => "[a-z]{2}(-gov)?-[a-z]{4,9}-[1-9]",
         1 => "[A-Za-z0-9._-]{1,64}",
     ]
-}
-
-/// Fragments of keys and query text: everything careless encoders get wrong (`+` is not a
-/// space, `~` is unreserved, `%` is literal, sub-delims, controls, multi-byte UTF-8) and the
-/// slash patterns S3 keeps verbatim.
-fn text_piece() -> impl Strategy<Value = String> {
-    prop_oneof![
-        3 => "[a-zA-Z0-9._-]{1,8}",
-        2 => select(vec![
-            " ", "  ", "+", "=", "&", "?", "#", "%", "~", "!", "'", "(", ")", "*", "$", ",", ";", ":", "@", "[",
-            "]", "\"", "<", ">", "^", "`", "{", "}", "|", "\\", "%2F", "%20", "\t", "\n", "\u{7f}",
-        ])
-        .prop_map(String::from),
-        1 => select(vec!["/", "//", "./", "../", "é", "ሴ", "日本語", "😀", "\u{a0}", "Å"]).prop_map(String::from),
-    ]
-}
-
-fn texts(max_pieces: usize) -> impl Strategy<Value = String> {
-    prop::collection::vec(text_piece(), 0..max_pieces).prop_map(|pieces| pieces.concat())
 }
 
 /// `/` + an object key, sometimes with a trailing `/`.
@@ -323,107 +302,29 @@ impl Case {
     }
 }
 
-/// aws-sigv4's S3 settings: what the AWS SDK for Rust uses for S3.
-fn their_settings(location: SignatureLocation, expires_in: Option<Duration>) -> SigningSettings {
-    let mut settings = SigningSettings::default();
-    settings.percent_encoding_mode = PercentEncodingMode::Single;
-    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
-    settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    settings.session_token_mode = SessionTokenMode::Include;
-    settings.signature_location = location;
-    settings.expires_in = expires_in;
-    settings
-}
-
-/// Signs `case` with aws-sigv4: its instructions and its signature.
+/// Signs `case` with aws-sigv4 (see `differential_support`): its instructions and signature.
 fn their_sign(
     case: &Case,
     location: SignatureLocation,
     expires_in: Option<Duration>,
     body: SignableBody<'_>,
 ) -> Result<(SigningInstructions, String), String> {
-    let credentials = aws_credential_types::Credentials::new(
-        &case.access_key_id,
-        &case.secret,
-        case.token.clone(),
-        None,
-        "differential-test",
-    );
-    let identity = Identity::from(credentials);
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(&case.region)
-        .name("s3")
-        .time(case.time)
-        .settings(their_settings(location, expires_in))
-        .build()
-        .map_err(|e| format!("aws-sigv4 params: {e}"))?
-        .into();
-    let headers = case.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
-    let request = SignableRequest::new(&case.method, case.their_uri(), headers, body)
-        .map_err(|e| format!("aws-sigv4 request: {e}"))?;
-    let output = sign(request, &params).map_err(|e| format!("aws-sigv4 sign: {e}"))?;
-    Ok(output.into_parts())
+    let scope = Scope {
+        access_key_id: &case.access_key_id,
+        secret: &case.secret,
+        token: case.token.as_deref(),
+        region: &case.region,
+        time: case.time,
+    };
+    let headers = pairs(&case.headers);
+    let uri = case.their_uri();
+    let request = TheirRequest { method: &case.method, uri: &uri, headers: &headers };
+    differential_support::their_sign(&scope, &request, location, expires_in, body)
 }
 
 /// The URL aws-sigv4's instructions produce, applied the way the SDK applies them.
 fn their_url(case: &Case, instructions: SigningInstructions) -> Result<http::Uri, String> {
-    let mut request = http::Request::builder().uri(case.their_uri()).body(()).map_err(|e| e.to_string())?;
-    instructions.apply_to_request_http1x(&mut request);
-    Ok(request.uri().clone())
-}
-
-/// aws-sigv4's canonical request (and string to sign), from the `trace!` events it emits.
-fn their_trace(sign_again: impl FnOnce()) -> String {
-    let capture = trace_capture::Capture::default();
-    let dispatch = tracing_core::Dispatch::new(capture.clone());
-    tracing_core::dispatcher::with_default(&dispatch, sign_again);
-    capture.text()
-}
-
-/// A minimal `tracing` subscriber that writes aws-sigv4's events as `field = value` lines.
-mod trace_capture {
-    use std::fmt::{Debug, Write};
-    use std::sync::{Arc, Mutex};
-
-    use tracing_core::field::{Field, Visit};
-    use tracing_core::{Event, Metadata, Subscriber, span};
-
-    #[derive(Clone, Default)]
-    pub struct Capture(Arc<Mutex<String>>);
-
-    impl Capture {
-        pub fn text(&self) -> String {
-            self.0.lock().map(|text| text.clone()).unwrap_or_default()
-        }
-    }
-
-    struct Lines<'a>(&'a mut String);
-
-    impl Visit for Lines<'_> {
-        fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
-            // `%value` fields print through Debug as their Display form, newlines kept.
-            let _ = writeln!(self.0, "{} = {value:?}", field.name());
-        }
-    }
-
-    impl Subscriber for Capture {
-        fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-            metadata.target().starts_with("aws_sigv4")
-        }
-        fn new_span(&self, _: &span::Attributes<'_>) -> span::Id {
-            span::Id::from_u64(1)
-        }
-        fn record(&self, _: &span::Id, _: &span::Record<'_>) {}
-        fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
-        fn event(&self, event: &Event<'_>) {
-            if let Ok(mut text) = self.0.lock() {
-                event.record(&mut Lines(&mut text));
-            }
-        }
-        fn enter(&self, _: &span::Id) {}
-        fn exit(&self, _: &span::Id) {}
-    }
+    differential_support::their_url(&case.their_uri(), instructions)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -445,27 +346,6 @@ fn our_signer(case: &Case) -> Result<Signer, TestCaseError> {
 
 fn our_config(case: &Case) -> Result<SigningConfig, TestCaseError> {
     SigningConfig::s3(&case.region).map_err(|e| TestCaseError::fail(format!("our config refused: {e}")))
-}
-
-/// Query parameters percent-decoded and sorted: what a server sees, whatever the wire order.
-fn decoded_params(query: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let decode = |s: &str| percent_encoding::percent_decode_str(s).collect::<Vec<u8>>();
-    let mut params: Vec<_> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (name, value) = p.split_once('=').unwrap_or((p, ""));
-            (decode(name), decode(value))
-        })
-        .collect();
-    params.sort();
-    params
-}
-
-/// Same path, same multiset of decoded parameters.
-fn same_url(path_and_query: &str, path: &str, query: &str) -> bool {
-    let (our_path, our_query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
-    our_path == path && decoded_params(our_query) == decoded_params(query)
 }
 
 fn report(case: &Case, ours: &str, theirs: &str, our_explanation: String, their_trace: String) -> String {

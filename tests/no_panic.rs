@@ -6,8 +6,13 @@
 //! through [`Judge`]; adding an entry point (the S3 layer) means one helper plus a call from
 //! one of the properties at the bottom.
 
+use std::str::FromStr;
 use std::time::Duration;
 
+use presign::s3::{
+    Bucket, BucketName, CdnDomain, Checksum, ChecksumAlgorithm, ContentMd5, CustomerKey, Encryption, Endpoint,
+    KmsContext, Metadata, Method, ObjectKey, PresignRequest, Region, StorageClass, Tagging, UploadKey,
+};
 use presign::sigv4::{AmzDate, PathMode, PayloadHash, Request, Signer, SigningConfig, SigningKey};
 use presign::{Credentials, Error};
 use proptest::prelude::*;
@@ -206,6 +211,185 @@ fn check_sign_string(judge: &Judge, case: &SignCase<'_>, string_to_sign: &str) -
     let signature = case.signer.sign_string(string_to_sign, &date, case.config);
     prop_assert!(signature.len() == 64 && signature.bytes().all(|b| b.is_ascii_hexdigit()));
     prop_assert_eq!(case.signer.signing_key(&date, case.config).as_bytes().len(), 32);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// One helper per entry point of the S3 layer
+// ---------------------------------------------------------------------------------------------
+
+fn check_region(judge: &Judge, code: &str) -> Result<Option<Region>, TestCaseError> {
+    if let Some(region) = judge.result("Region::from_str", Region::from_str(code))? {
+        prop_assert_eq!(region.code(), code, "a parsed region keeps its code");
+    }
+    let region = judge.result("Region::custom", Region::custom(code))?;
+    if let Some(region) = &region {
+        prop_assert_eq!(region.code(), code, "a custom region keeps its code");
+    }
+    Ok(region)
+}
+
+fn check_bucket_name(judge: &Judge, name: &str) -> Result<Option<BucketName>, TestCaseError> {
+    let strict = judge.result("BucketName::new", BucketName::new(name))?;
+    let legacy = judge.result("BucketName::legacy", BucketName::legacy(name))?;
+    if let Some(strict) = &strict {
+        prop_assert_eq!(Some(strict), legacy.as_ref(), "a valid name is also a valid legacy name, unchanged");
+    }
+    Ok(strict.or(legacy))
+}
+
+fn check_object_key(judge: &Judge, key: &str) -> Result<Option<ObjectKey>, TestCaseError> {
+    let object_key = judge.result("ObjectKey::new", ObjectKey::new(key))?;
+    if let Some(object_key) = &object_key {
+        prop_assert_eq!(object_key.as_str(), key);
+    }
+    Ok(object_key)
+}
+
+/// A generated key is always a valid key.
+fn check_upload_key(judge: &Judge, prefix: &str, file_name: &str) -> Result<(), TestCaseError> {
+    let upload = UploadKey::generate(file_name);
+    prop_assert!(ObjectKey::new(upload.key().as_str()).is_ok(), "UploadKey::generate made {:?}", upload.key());
+    if let Some(upload) = judge.result("UploadKey::generate_under", UploadKey::generate_under(prefix, file_name))? {
+        prop_assert!(upload.key().as_str().starts_with(prefix));
+        prop_assert!(ObjectKey::new(upload.key().as_str()).is_ok());
+    }
+    Ok(())
+}
+
+fn check_storage_class(judge: &Judge, value: &str) -> Result<(), TestCaseError> {
+    if let Some(class) = judge.result("StorageClass::from_str", StorageClass::from_str(value))? {
+        prop_assert_eq!(class.as_str(), value);
+    }
+    Ok(())
+}
+
+/// Text inputs of the endpoint and bucket constructors.
+struct Place<'a> {
+    url: &'a str,
+    account_id: &'a str,
+    name: &'a str,
+    region: Region,
+}
+
+fn check_endpoints(judge: &Judge, place: &Place<'_>) -> Result<Option<Endpoint>, TestCaseError> {
+    let custom = judge.result("Endpoint::custom", Endpoint::custom(place.url, place.region.clone()))?;
+    let r2 = judge.result("Endpoint::r2", Endpoint::r2(place.account_id))?;
+    Ok(custom.or(r2))
+}
+
+/// Every bucket constructor; returns one that worked, to sign with.
+fn check_buckets(
+    judge: &Judge,
+    place: &Place<'_>,
+    name: Option<BucketName>,
+    endpoint: Option<Endpoint>,
+) -> Result<Option<Bucket>, TestCaseError> {
+    let (url, account_id, name_text, region) = (place.url, place.account_id, place.name, place.region.clone());
+    let mut buckets = vec![
+        judge.result("Bucket::aws", Bucket::aws(name_text, region.clone()))?,
+        judge.result("Bucket::r2", Bucket::r2(account_id, name_text))?,
+        judge.result("Bucket::custom", Bucket::custom(url, region, name_text))?,
+    ];
+    if let (Some(name), Some(endpoint)) = (name, endpoint) {
+        buckets.push(judge.result("Bucket::new", Bucket::new(name, endpoint))?);
+    }
+    for bucket in buckets.iter().flatten() {
+        prop_assert!(bucket.origin().ends_with(bucket.host()), "{:?}", bucket);
+    }
+    Ok(buckets.into_iter().flatten().next())
+}
+
+fn check_cdn_domain(judge: &Judge, domain: &str) -> Result<(), TestCaseError> {
+    judge.result("CdnDomain::new", CdnDomain::new(domain)).map(drop)
+}
+
+/// KMS context, key id and SSE-C key parsing; the SSE-C key text is a secret.
+fn check_encryption_inputs(judge: &Judge, json: &str, key_id: &str, customer_key: &str) -> Result<(), TestCaseError> {
+    judge.result("KmsContext::from_json", KmsContext::from_json(json))?;
+    judge.result("Encryption::kms", Encryption::kms(key_id))?;
+    let key_judge = Judge { secrets: vec![customer_key.to_string()], ..Judge::default() };
+    if let Some(key) = key_judge.result("CustomerKey::from_base64", CustomerKey::from_base64(customer_key))? {
+        key_judge.no_leak("CustomerKey Debug", &format!("{key:?}"))?;
+    }
+    Ok(())
+}
+
+fn check_option_values(judge: &Judge, name: &str, value: &str, algorithm: usize) -> Result<(), TestCaseError> {
+    judge.result("Metadata::insert", Metadata::new().insert(name, value))?;
+    judge.result("Tagging::insert", Tagging::new().insert(name, value))?;
+    let algorithm = ChecksumAlgorithm::ALL[algorithm % ChecksumAlgorithm::ALL.len()];
+    judge.result("Checksum::new", Checksum::new(algorithm, value))?;
+    judge.result("ContentMd5::from_base64", ContentMd5::from_base64(value)).map(drop)
+}
+
+/// One option of `PresignRequest`, fed arbitrary values: `(which, text, text, number)`.
+type OptionInput = (usize, String, String, u64);
+
+/// The options that take strings or numbers, chosen by `which`.
+fn with_option(request: PresignRequest, (which, a, b, n): &OptionInput) -> PresignRequest {
+    let setters: [fn(PresignRequest, &str) -> PresignRequest; 15] = [
+        PresignRequest::content_type,
+        PresignRequest::content_disposition,
+        PresignRequest::content_encoding,
+        PresignRequest::content_language,
+        PresignRequest::cache_control,
+        PresignRequest::expires_header,
+        PresignRequest::if_none_match,
+        PresignRequest::if_match,
+        PresignRequest::version_id,
+        PresignRequest::response_content_type,
+        PresignRequest::response_content_disposition,
+        PresignRequest::response_content_encoding,
+        PresignRequest::response_content_language,
+        PresignRequest::response_cache_control,
+        PresignRequest::response_expires,
+    ];
+    match which % (setters.len() + 6) {
+        i if i < setters.len() => setters[i](request, a),
+        15 => request.header(a, b),
+        16 => request.query(a, b),
+        17 => request.range(*n, n.wrapping_mul(3) >> 1),
+        18 => request.part_number(*n as u32),
+        19 => request.content_length(*n),
+        _ => request.if_none_match_any(),
+    }
+}
+
+/// Everything a `PresignRequest` is built from, arbitrary.
+struct PresignInputs<'a> {
+    method: &'a str,
+    key: &'a str,
+    options: &'a [OptionInput],
+    customer_key: Option<[u8; 32]>,
+    expires_in: Duration,
+    clamp: bool,
+}
+
+fn check_presign_request(
+    judge: &Judge,
+    signer: &Signer,
+    bucket: &Bucket,
+    inputs: &PresignInputs<'_>,
+    now: OffsetDateTime,
+) -> Result<(), TestCaseError> {
+    let method = judge.result("Method::from_str", Method::from_str(inputs.method))?.unwrap_or(Method::Put);
+    let key = ObjectKey::new(inputs.key).unwrap_or_else(|_| ObjectKey::new("fallback").expect("valid key"));
+    let mut request = PresignRequest::new(method, bucket, key).expires_in(inputs.expires_in);
+    request = inputs.options.iter().fold(request, with_option);
+    if let Some(key) = inputs.customer_key {
+        request = request.encryption(Encryption::SseC(CustomerKey::new(key)));
+    }
+    if inputs.clamp {
+        request = request.clamp_expiry_to_credentials();
+    }
+    if let Some(signed) = judge.result("PresignRequest::sign_at", request.sign_at(signer, now))? {
+        prop_assert!(signed.url().starts_with(bucket.origin()));
+        let sorted = signed.headers().windows(2).all(|pair| pair[0].0 <= pair[1].0);
+        prop_assert!(sorted && signed.headers().iter().all(|(n, _)| *n == n.to_ascii_lowercase()));
+        judge.no_leak("PresignedRequest Debug", &format!("{signed:?}"))?;
+        judge.no_leak("PresignedRequest Display", &signed.to_string())?;
+    }
     Ok(())
 }
 
@@ -410,5 +594,75 @@ proptest! {
         check_explain_presign(&judge, &case)?;
         check_explain_headers(&judge, &case)?;
         check_sign_string(&judge, &case, &string_to_sign)?;
+    }
+
+    #[test]
+    fn s3_values_never_panic(
+        region in valid_or_any(&["us-east-1", "eu-west-1", "auto", "garage"]),
+        name in valid_or_any(&["examplebucket", "my.bucket", "Legacy_Bucket"]),
+        key in text(),
+        (prefix, file_name) in (text(), text()),
+        class in valid_or_any(&["STANDARD", "GLACIER_IR", "standard_ia"]),
+        place in (
+            valid_or_any(&["http://127.0.0.1:9000", "https://s3.example.com/", "HTTPS://[::1]:443"]),
+            valid_or_any(&["023e105f4ecef8ad9ca31a8372d0c353"]),
+        ),
+        domain in valid_or_any(&["cdn.example.com", "d111111abcdef8.cloudfront.net"]),
+        (json, key_id, customer_key) in (
+            valid_or_any(&["{\"a\":\"1\"}", "{}", "{\"a\":1}"]),
+            text(),
+            valid_or_any(&["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "c2VjcmV0"]),
+        ),
+        (option_name, option_value, algorithm) in (text(), text(), any::<usize>()),
+    ) {
+        let judge = Judge::default().echoable([region.as_str(), name.as_str(), key.as_str(), class.as_str()]);
+        let judge = judge.echoable([prefix.as_str(), file_name.as_str(), domain.as_str(), json.as_str()]);
+        let judge = judge.echoable([key_id.as_str(), option_name.as_str(), option_value.as_str()]);
+        let region = check_region(&judge, &region)?.unwrap_or(Region::UsEast1);
+        let bucket_name = check_bucket_name(&judge, &name)?;
+        check_object_key(&judge, &key)?;
+        check_upload_key(&judge, &prefix, &file_name)?;
+        check_storage_class(&judge, &class)?;
+        let judge = judge.echoable([place.0.as_str(), place.1.as_str()]);
+        let place = Place { url: &place.0, account_id: &place.1, name: &name, region };
+        let endpoint = check_endpoints(&judge, &place)?;
+        check_buckets(&judge, &place, bucket_name, endpoint)?;
+        check_cdn_domain(&judge, &domain)?;
+        check_encryption_inputs(&judge, &json, &key_id, &customer_key)?;
+        check_option_values(&judge, &option_name, &option_value, algorithm)?;
+    }
+
+    #[test]
+    fn presign_requests_never_panic(
+        credentials in credential_inputs(),
+        (url, name) in (valid_or_any(&["http://127.0.0.1:9000", "https://s3.example.com"]), valid_or_any(&["bucket"])),
+        region in valid_or_any(&["us-east-1", "eu-west-1", "auto"]),
+        method in valid_or_any(&["GET", "PUT", "HEAD", "DELETE", "POST", "get"]),
+        key in valid_or_any(&["photos/a b.jpg", "k"]),
+        options in prop::collection::vec((any::<usize>(), valid_or_any(&["text/plain", "v1"]), text(), any::<u64>()), 0..4),
+        customer_key in prop::option::of(any::<[u8; 32]>()),
+        // Mostly a valid expiry and a plausible clock, so signing is reached often.
+        expires_in in prop_oneof![3 => (1u64..=604_800).prop_map(Duration::from_secs), 1 => durations()],
+        now in prop_oneof![
+            3 => (946_684_800i64..=4_133_980_799).prop_map(|s| OffsetDateTime::from_unix_timestamp(s).expect("in range")),
+            1 => times(),
+        ],
+        clamp in any::<bool>(),
+    ) {
+        let (signer, secrets) = signer_for(&credentials);
+        let mut judge = Judge { secrets, ..Judge::default() };
+        if let Some(customer_key) = &customer_key {
+            // The base64 of the key, as the SSE-C header carries it.
+            judge = judge.secret(&base64::Engine::encode(&base64::engine::general_purpose::STANDARD, customer_key));
+        }
+        let judge = judge.echoable([url.as_str(), name.as_str(), region.as_str(), method.as_str(), key.as_str()]);
+        let judge = judge.echoable([credentials.0.as_str()]);
+        let judge = judge.echoable(options.iter().flat_map(|(_, a, b, _)| [a.as_str(), b.as_str()]));
+        let region = Region::custom(&region).unwrap_or(Region::UsEast1);
+        let bucket = Bucket::custom(&url, region.clone(), &name)
+            .or_else(|_| Bucket::custom("https://s3.example.com", region, "bucket"))
+            .expect("the fallback bucket is valid");
+        let inputs = PresignInputs { method: &method, key: &key, options: &options, customer_key, expires_in, clamp };
+        check_presign_request(&judge, &signer, &bucket, &inputs, now)?;
     }
 }
