@@ -19,16 +19,14 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{REGION, Response, Target, assert_response_rejected, send, unique_key};
+use common::{Response, Target, assert_response_rejected, send, transport, unique_key};
 use presign::Error;
 use presign::multipart::xml::{CompletedPart, ListMultipartUploadsResult, ListPartsResult, check_response};
 use presign::multipart::{
     ListMultipartUploads, ListParts, MultipartPlan, MultipartUpload, PresignedPart, requests::CreateMultipartUpload,
 };
-use presign::s3::{Bucket, Metadata, ObjectKey, PresignRequest, Region};
-use presign::transport::{ReqwestTransport, Transport};
+use presign::s3::{Metadata, ObjectKey, PresignRequest};
+use presign::transport::Transport;
 
 const MIB: u64 = 1024 * 1024;
 /// 2 × 5 MiB + a remainder that is not a whole number of MiB.
@@ -38,21 +36,6 @@ const CONTENT_TYPE: &str = "application/x-presign-e2e";
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-fn bucket(target: &Target) -> Bucket {
-    Bucket::custom(&target.endpoint, Region::custom(REGION).expect("region"), &target.bucket).expect("bucket")
-}
-
-/// A transport for loopback only: no proxy from the environment, no redirects.
-fn transport() -> ReqwestTransport {
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("build HTTP client");
-    ReqwestTransport::with_client(client)
-}
 
 /// `size` bytes in which every 4-byte window differs from its neighbours' (a linear
 /// congruential sequence), so a part stored at the wrong place cannot compare equal.
@@ -70,7 +53,7 @@ fn object_bytes(size: u64) -> Vec<u8> {
 async fn initiate(target: &Target, name: &str) -> MultipartUpload {
     let key = ObjectKey::new(unique_key(name)).expect("key");
     let metadata = Metadata::new().with("origin", "e2e-multipart").expect("metadata");
-    let options = PresignRequest::put(&bucket(target), key).content_type(CONTENT_TYPE).metadata(metadata);
+    let options = PresignRequest::put(&target.bucket(), key).content_type(CONTENT_TYPE).metadata(metadata);
     let create = CreateMultipartUpload::new(options);
     MultipartUpload::initiate(&transport(), &target.signer(), &create).await.expect("CreateMultipartUpload")
 }
@@ -106,7 +89,7 @@ async fn upload_parts(parts: &[PresignedPart], object: &[u8]) -> Result<Vec<Comp
 
 /// GETs the object through a presigned URL.
 async fn get_object(target: &Target, key: &ObjectKey) -> Response {
-    let get = PresignRequest::get(&bucket(target), key.clone()).sign(&target.signer()).expect("sign GET");
+    let get = PresignRequest::get(&target.bucket(), key.clone()).sign(&target.signer()).expect("sign GET");
     send("GET", get.url(), &[], None).await
 }
 

@@ -18,28 +18,15 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Target, unique_key};
+use common::{Target, transport, unique_key};
 use presign::Error;
 use presign::multipart::xml::{
     CompleteMultipartUploadResult, CompletedPart, InitiateMultipartUploadResult, ListMultipartUploadsResult,
     ListPartsResult, S3ErrorBody, check_response, complete_body,
 };
 use presign::sigv4::{PayloadHash, Request, Signer};
-use presign::transport::{HttpRequest, HttpResponse, ReqwestTransport, Transport};
+use presign::transport::{HttpRequest, HttpResponse, Transport};
 use time::OffsetDateTime;
-
-/// A transport for loopback only: no proxy from the environment, no redirects.
-fn transport() -> ReqwestTransport {
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("build HTTP client");
-    ReqwestTransport::with_client(client)
-}
 
 /// One S3 call on `path` with `query` and `body`, signed by `signer` in the headers.
 async fn call_as(

@@ -31,10 +31,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{REGION, Response, Target, assert_response_rejected, send, unique_key};
+use common::{Response, Target, assert_response_rejected, send, unique_key};
 use presign::s3::{
     Bucket, Checksum, ChecksumAlgorithm, ContentMd5, Encryption, Metadata, Method, ObjectKey, PresignRequest,
-    PresignedRequest, Region, StorageClass, Tagging,
+    PresignedRequest, StorageClass, Tagging,
 };
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -52,11 +52,6 @@ const UNUSUAL_KEYS: &[&str] = &["with some spaces.txt", "unicode-żółć-日本
 // ---------------------------------------------------------------------------------------------
 // Signing and sending through the public API
 // ---------------------------------------------------------------------------------------------
-
-fn bucket(target: &Target) -> Bucket {
-    let region = Region::custom(REGION).expect("region");
-    Bucket::custom(&target.endpoint, region, &target.bucket).expect("bucket")
-}
 
 fn new_key(name: &str) -> ObjectKey {
     ObjectKey::new(unique_key(name)).expect("valid key")
@@ -94,11 +89,11 @@ async fn put_object(target: &Target, request: PresignRequest) {
 }
 
 async fn get_object(target: &Target, key: &ObjectKey) -> Response {
-    send_signed(&sign(target, &PresignRequest::get(&bucket(target), key.clone()))).await
+    send_signed(&sign(target, &PresignRequest::get(&target.bucket(), key.clone()))).await
 }
 
 async fn head_object(target: &Target, key: &ObjectKey) -> Response {
-    send_signed(&sign(target, &PresignRequest::head(&bucket(target), key.clone()))).await
+    send_signed(&sign(target, &PresignRequest::head(&target.bucket(), key.clone()))).await
 }
 
 async fn assert_absent(target: &Target, key: &ObjectKey, why: &str) {
@@ -303,7 +298,7 @@ async fn put_scenario(
     name: &str,
     build: impl Fn(PresignRequest) -> PresignRequest,
 ) -> (ObjectKey, PresignedRequest) {
-    let bucket = bucket(target);
+    let bucket = target.bucket();
     let (key, other) = (new_key(name), new_key("other"));
     let request = build(PresignRequest::put(&bucket, key.clone()));
     let signed = sign(target, &request);
@@ -326,7 +321,7 @@ async fn read_scenario(
     seed: impl Fn(PresignRequest) -> PresignRequest,
     build: impl Fn(ObjectKey) -> PresignRequest,
 ) -> (ObjectKey, Response) {
-    let bucket = bucket(target);
+    let bucket = target.bucket();
     let (key, other) = (new_key(name), new_key("other"));
     put_object(target, seed(PresignRequest::put(&bucket, key.clone()))).await;
     put_object(target, seed(PresignRequest::put(&bucket, other.clone()))).await;
@@ -391,7 +386,7 @@ async fn plain_put_get_head_delete(target: &Target) {
     let (key, _) = put_scenario(target, "plain.bin", no_options).await;
     assert_body(target, &key, "plain PUT").await;
 
-    let bucket = bucket(target);
+    let bucket = target.bucket();
     let (_, response) = read_scenario(target, "get", no_options, |key| PresignRequest::get(&bucket, key)).await;
     assert_eq!(response.body, BODY, "{}: GET returned other bytes", target.name);
 
@@ -485,11 +480,11 @@ async fn tagging_is_stored(target: &Target) {
         return;
     }
     let expected: Vec<(String, String)> = tagging().iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let read = send_signed(&sign(target, &PresignRequest::get(&bucket(target), key).query("tagging", ""))).await;
+    let read = send_signed(&sign(target, &PresignRequest::get(&target.bucket(), key).query("tagging", ""))).await;
     read.assert_ok("GET ?tagging");
     assert_eq!(tags_in(&read.text()), expected, "{}: tags stored by the PUT", target.name);
 
-    let bucket = bucket(target);
+    let bucket = target.bucket();
     let seed = |r: PresignRequest| r.tagging(tagging());
     let (_, read) =
         read_scenario(target, "tags", seed, |key| PresignRequest::get(&bucket, key).query("tagging", "")).await;
@@ -526,7 +521,7 @@ fn with_overrides(request: PresignRequest) -> PresignRequest {
 }
 
 async fn response_overrides_are_reflected(target: &Target) {
-    let bucket = bucket(target);
+    let bucket = target.bucket();
     let get = |key| with_overrides(PresignRequest::get(&bucket, key));
     let (_, response) = read_scenario(target, "overrides", |r| r.content_type("text/plain"), get).await;
     for (name, value) in OVERRIDES {
@@ -537,7 +532,7 @@ async fn response_overrides_are_reflected(target: &Target) {
 
 /// Each unusual key through PUT, GET, HEAD and DELETE, each with its misuses.
 async fn unusual_keys_work(target: &Target) {
-    let bucket = bucket(target);
+    let bucket = target.bucket();
     for name in UNUSUAL_KEYS {
         let (key, signed) = put_scenario(target, name, no_options).await;
         let path = signed.url()[bucket.origin().len()..].split_once('?').map_or("", |(p, _)| p);
@@ -587,7 +582,7 @@ async fn start_of_next_second() {
 /// Expiry bounds through `PresignRequest`: 0 s, more than 604,800 s and fractional seconds are
 /// refused before signing; 1 s and 604,800 s are signed as such and honoured by the server.
 async fn expiry_bounds(target: &Target) {
-    let bucket = bucket(target);
+    let bucket = target.bucket();
     let key = new_key("expiry");
     put_object(target, PresignRequest::put(&bucket, key.clone())).await;
     let get = PresignRequest::get(&bucket, key);
@@ -632,7 +627,7 @@ fn with_digests_of(request: PresignRequest, body: &[u8]) -> PresignRequest {
 /// body are refused with BadDigest, a withheld digest by the signature check. (Not through
 /// [`put_scenario`]: no changed digest is valid for [`BODY`], so a changed one proves nothing.)
 async fn body_digests_are_enforced(target: &Target) {
-    let bucket = bucket(target);
+    let bucket = target.bucket();
     let (mismatched, key) = (new_key("mismatched"), new_key("digests"));
     let other_body = sign(target, &with_digests_of(PresignRequest::put(&bucket, mismatched.clone()), b"another body"));
     let response = send_signed(&other_body).await;
@@ -678,7 +673,7 @@ async fn s3s_does_not_check_unsigned_amz_headers() {
     let server = common::S3sServer::start().await;
     let target = server.target();
     let key = new_key("unsigned");
-    let signed = sign(target, &PresignRequest::put(&bucket(target), key.clone()));
+    let signed = sign(target, &PresignRequest::put(&target.bucket(), key.clone()));
     unsigned_header_added(&signed).send().await.assert_ok("s3s: PUT with an unsigned x-amz-meta header");
     let head = head_object(target, &key).await;
     assert_eq!(head.header("x-amz-meta-added"), Some("unsigned"), "s3s stores the unsigned metadata");
@@ -693,11 +688,11 @@ async fn s3s_does_not_check_storage_class() {
     let key = new_key("class");
     put_object(
         target,
-        PresignRequest::put(&bucket(target), key.clone()).storage_class(StorageClass::ReducedRedundancy),
+        PresignRequest::put(&target.bucket(), key.clone()).storage_class(StorageClass::ReducedRedundancy),
     )
     .await;
     assert_eq!(head_object(target, &key).await.header("x-amz-storage-class"), None, "s3s keeps no storage class");
-    let request = PresignRequest::put(&bucket(target), new_key("ia")).storage_class(StorageClass::StandardIa);
+    let request = PresignRequest::put(&target.bucket(), new_key("ia")).storage_class(StorageClass::StandardIa);
     let response = send_signed(&sign(target, &request)).await;
     assert_eq!(response.status, 400, "s3s: STANDARD_IA: {}", response.text());
     assert!(response.text().contains("<Code>InvalidStorageClass</Code>"), "{}", response.text());
@@ -710,7 +705,7 @@ async fn s3s_does_not_check_sse_s3() {
     let server = common::S3sServer::start().await;
     let target = server.target();
     let key = new_key("sse");
-    put_object(target, PresignRequest::put(&bucket(target), key.clone()).encryption(Encryption::SseS3)).await;
+    put_object(target, PresignRequest::put(&target.bucket(), key.clone()).encryption(Encryption::SseS3)).await;
     let head = head_object(target, &key).await;
     head.assert_ok("s3s: HEAD");
     assert_eq!(head.header("x-amz-server-side-encryption"), None, "s3s reports no SSE");
@@ -722,8 +717,8 @@ async fn s3s_does_not_check_tagging() {
     let server = common::S3sServer::start().await;
     let target = server.target();
     let key = new_key("tags");
-    put_object(target, PresignRequest::put(&bucket(target), key.clone()).tagging(tagging())).await;
-    let read = send_signed(&sign(target, &PresignRequest::get(&bucket(target), key).query("tagging", ""))).await;
+    put_object(target, PresignRequest::put(&target.bucket(), key.clone()).tagging(tagging())).await;
+    let read = send_signed(&sign(target, &PresignRequest::get(&target.bucket(), key).query("tagging", ""))).await;
     assert_eq!(read.status, 501, "s3s: GET ?tagging: {}", read.text());
     assert!(read.text().contains("<Code>NotImplemented</Code>"), "{}", read.text());
 }
@@ -736,7 +731,7 @@ async fn s3s_does_not_check_digests_before_storing() {
     let server = common::S3sServer::start().await;
     let target = server.target();
     let key = new_key("bad-digest");
-    let request = PresignRequest::put(&bucket(target), key.clone()).content_md5(ContentMd5::of(b"another body"));
+    let request = PresignRequest::put(&target.bucket(), key.clone()).content_md5(ContentMd5::of(b"another body"));
     let response = send_signed(&sign(target, &request)).await;
     assert_eq!(response.status, 400, "s3s: Content-MD5 of another body: {}", response.text());
     assert_body(target, &key, "s3s serves the body it refused").await;
@@ -754,7 +749,7 @@ fn unchecked_names_real_misuses() {
         access_key: "AKIDEXAMPLE".into(),
         secret_key: "secret-key-example".into(),
     };
-    let request = PresignRequest::put(&bucket(&target), new_key("k"));
+    let request = PresignRequest::put(&target.bucket(), new_key("k"));
     let signed = sign(&target, &request);
     let sent: Vec<String> = misuses(&target, &request, &signed, &new_key("o"))
         .into_iter()

@@ -12,7 +12,7 @@
 // Each `tests/*.rs` file is its own crate and uses a different part of this module.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -30,9 +30,8 @@ pub const SECRET_KEY_VAR: &str = "PRESIGN_E2E_SECRET_KEY";
 /// The bucket `.ci/seaweedfs.sh` creates (`weed mini -bucket=e2e`).
 pub const SEAWEEDFS_BUCKET: &str = "e2e";
 
-/// Fixed credentials of the in-process s3s server; the secret has `/` and `+` like real ones.
-const S3S_ACCESS_KEY: &str = "S3SE2EACCESSKEY00001";
-const S3S_SECRET_KEY: &str = "s3s/e2e+Secret/Key0123456789abcdefXYZ";
+/// The in-process s3s server's bucket (its credentials are the embedded server's; the secret
+/// has `/` and `+` like real ones).
 const S3S_BUCKET: &str = "presign-e2e";
 
 /// A running S3 server the tests can reach: where it is, which bucket, which keys.
@@ -82,6 +81,12 @@ impl Target {
         format!("/{}/{key}", self.bucket)
     }
 
+    /// The bucket as the typed layer sees it: a custom endpoint, path style.
+    pub fn bucket(&self) -> presign::s3::Bucket {
+        let region = presign::s3::Region::custom(REGION).expect("region");
+        presign::s3::Bucket::custom(&self.endpoint, region, &self.bucket).expect("bucket")
+    }
+
     /// `endpoint` + `path_and_query` (which starts with `/`).
     pub fn url(&self, path_and_query: &str) -> String {
         format!("{}{path_and_query}", self.endpoint)
@@ -100,53 +105,24 @@ fn unique_name(prefix: &str) -> String {
     format!("{prefix}-{}-{nanos}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
-/// A directory under the system temp dir, removed (with its contents) on drop.
-pub struct TempDir(PathBuf);
+#[path = "../../examples/quickstart/embedded.rs"]
+mod embedded;
 
-impl TempDir {
-    pub fn new() -> Self {
-        let path = std::env::temp_dir().join(unique_name("presign-e2e"));
-        std::fs::create_dir_all(&path).expect("create temp dir");
-        TempDir(path)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// `s3s` + `s3s-fs` serving a temp dir on 127.0.0.1:0, with signature checking on.
+/// `s3s` + `s3s-fs` serving a temp dir on 127.0.0.1:0, with signature checking on: the same
+/// embedded server the quickstart runs.
 ///
 /// The accept loop runs on the calling test's tokio runtime and is aborted on drop; the temp
 /// dir goes with it.
 pub struct S3sServer {
     target: Target,
-    accept_loop: tokio::task::JoinHandle<()>,
-    root: TempDir,
+    server: embedded::EmbeddedS3,
 }
 
 impl S3sServer {
     pub async fn start() -> Self {
-        let root = TempDir::new();
-        // s3s-fs maps a bucket to a directory under its root.
-        std::fs::create_dir(root.path().join(S3S_BUCKET)).expect("create bucket dir");
-        let fs = s3s_fs::FileSystem::new(root.path()).expect("s3s-fs root");
-        let mut builder = s3s::service::S3ServiceBuilder::new(fs);
-        builder.set_auth(s3s::auth::SimpleAuth::from_single(S3S_ACCESS_KEY, S3S_SECRET_KEY));
-        let service = builder.build();
-
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
-        let accept_loop = tokio::spawn(accept_loop(listener, service));
-        let endpoint = format!("http://{addr}");
-        let target = Target::new("s3s", &endpoint, S3S_BUCKET, S3S_ACCESS_KEY, S3S_SECRET_KEY);
-        S3sServer { target, accept_loop, root }
+        let server = embedded::EmbeddedS3::start(&[S3S_BUCKET]).await.expect("start the embedded s3s server");
+        let target = Target::new("s3s", &server.endpoint, S3S_BUCKET, server.access_key, server.secret_key);
+        S3sServer { target, server }
     }
 
     pub fn target(&self) -> &Target {
@@ -155,25 +131,7 @@ impl S3sServer {
 
     /// The directory s3s-fs stores objects in (`root/bucket/key`).
     pub fn root(&self) -> &Path {
-        self.root.path()
-    }
-}
-
-impl Drop for S3sServer {
-    fn drop(&mut self) {
-        self.accept_loop.abort();
-    }
-}
-
-async fn accept_loop(listener: tokio::net::TcpListener, service: s3s::service::S3Service) {
-    use hyper_util::rt::{TokioExecutor, TokioIo};
-    let http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    loop {
-        let Ok((socket, _)) = listener.accept().await else { continue };
-        let conn = http.serve_connection(TokioIo::new(socket), service.clone()).into_owned();
-        tokio::spawn(async move {
-            let _ = conn.await;
-        });
+        self.server.root()
     }
 }
 
@@ -311,4 +269,16 @@ pub fn assert_response_rejected(response: &Response, what: &str) {
         response.status,
         response.text()
     );
+}
+
+/// A transport for loopback only: no proxy from the environment, no redirects.
+#[cfg(feature = "reqwest")]
+pub fn transport() -> presign::transport::ReqwestTransport {
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("build HTTP client");
+    presign::transport::ReqwestTransport::with_client(client)
 }
