@@ -12,15 +12,12 @@ mod differential_support;
 use std::time::{Duration, SystemTime};
 
 use aws_sigv4::http_request::{SignableBody, SignatureLocation, SigningInstructions};
-use differential_support::{Scope, TheirRequest, same_url, texts, their_trace};
+use differential_support::{AUTH_PARAMS, LAST_SECOND_OF_2100, Scope, TheirRequest, same_url, texts, their_trace};
 use presign::Credentials;
 use presign::sigv4::{PayloadHash, Request, Signer, SigningConfig};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use time::OffsetDateTime;
-
-/// 2100-12-31T23:59:59Z, the last instant the generators produce.
-const LAST_SECOND_OF_2100: u64 = 4_133_980_799;
 
 /// Headers the generators never produce, and why:
 /// - `host`, `authorization`, `x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256`:
@@ -42,17 +39,6 @@ const NOT_COMPARABLE_HEADERS: [&str; 10] = [
     "transfer-encoding",
     "x-amz-user-agent",
     "x-amz-checksum-mode",
-];
-
-/// Query parameters of presigned authentication: ours refuses them as input.
-const AUTH_PARAMS: [&str; 7] = [
-    "x-amz-algorithm",
-    "x-amz-credential",
-    "x-amz-date",
-    "x-amz-expires",
-    "x-amz-security-token",
-    "x-amz-signedheaders",
-    "x-amz-signature",
 ];
 
 /// One request with everything raw (decoded), as a caller of our API holds it.

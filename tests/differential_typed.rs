@@ -14,7 +14,9 @@ mod differential_support;
 use std::time::{Duration, SystemTime};
 
 use aws_sigv4::http_request::{SignableBody, SignatureLocation};
-use differential_support::{Scope, TheirRequest, same_url, texts, their_sign, their_trace, their_url};
+use differential_support::{
+    AUTH_PARAMS, LAST_SECOND_OF_2100, Scope, TheirRequest, same_url, texts, their_sign, their_trace, their_url,
+};
 use presign::Credentials;
 use presign::s3::{
     Bucket, BucketName, CannedAcl, Checksum, ChecksumAlgorithm, ContentMd5, CustomerKey, Encryption, Endpoint,
@@ -24,20 +26,6 @@ use presign::sigv4::Signer;
 use proptest::prelude::*;
 use proptest::sample::select;
 use time::OffsetDateTime;
-
-/// 2100-12-31T23:59:59Z, the last instant generated.
-const LAST_SECOND_OF_2100: u64 = 4_133_980_799;
-
-/// The presigned-URL parameters the signer writes; stripped from the URL given to aws-sigv4.
-const AUTH_PARAMS: [&str; 7] = [
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-Expires",
-    "X-Amz-Security-Token",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Signature",
-];
 
 /// Header names the generators never pass to `PresignRequest::header`: the signer owns the
 /// first five (and refuses them), aws-sigv4 never signs the others in a presigned URL (see

@@ -188,3 +188,18 @@ pub fn same_url(path_and_query: &str, path: &str, query: &str) -> bool {
     let (our_path, our_query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
     our_path == path && decoded_params(our_query) == decoded_params(query)
 }
+
+/// 2100-12-31T23:59:59Z, the last instant the generators produce.
+pub const LAST_SECOND_OF_2100: u64 = 4_133_980_799;
+
+/// The parameters of SigV4 query authentication (s3-spec §2), which the signer writes itself:
+/// never generated as caller parameters, and stripped from URLs handed to aws-sigv4.
+pub const AUTH_PARAMS: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-Security-Token",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+];
