@@ -608,10 +608,18 @@ async fn expiry_bounds(target: &Target) {
     let second = get.expires_in(Duration::from_secs(1));
     let expired = sign_at(target, &second, OffsetDateTime::now_utc() - Duration::from_secs(2));
     assert_response_rejected(&send_signed(&expired).await, "1 s, signed 2 s ago");
-    start_of_next_second().await;
-    let signed = sign(target, &second);
-    assert!(signed.url().contains("&X-Amz-Expires=1&"), "{}", signed.url());
-    send_signed(&signed).await.assert_ok("1 s, used at once");
+    // A refusal only counts when the round trip fit in the second; a stalled machine retries.
+    for attempt in 1..=3 {
+        start_of_next_second().await;
+        let signed = sign(target, &second);
+        assert!(signed.url().contains("&X-Amz-Expires=1&"), "{}", signed.url());
+        let started = std::time::Instant::now();
+        let response = send_signed(&signed).await;
+        if response.status < 400 || started.elapsed() < Duration::from_millis(700) || attempt == 3 {
+            response.assert_ok("1 s, used at once");
+            return;
+        }
+    }
 }
 
 /// SHA-256 of `body` as an `x-amz-checksum-sha256`.
