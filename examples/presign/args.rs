@@ -5,9 +5,8 @@
 //! the library when the request is built ([`crate::request`]), with its own error codes.
 //!
 //! Flags come in groups (where to send the request, how to sign it, what the request carries,
-//! upload options, encryption), each a struct with a `take` method, so a new subcommand
-//! (`upload FILE s3://B/K`, `multipart-urls`) adds a [`Command`] variant and reuses the groups
-//! it needs.
+//! upload options, encryption), each a struct with a `take` method: each subcommand is a
+//! [`Command`] variant that offers every flag to the groups it takes.
 
 use std::ffi::OsString;
 
@@ -20,12 +19,35 @@ pub const USAGE: &str = r#"presign: S3 presigned URLs, computed locally (no netw
 
 Usage:
   presign <get|put|head|delete> s3://BUCKET/KEY [options]
+  presign multipart-urls s3://BUCKET/KEY --upload-id ID --size BYTES [--part-size BYTES] [options]
+  presign upload FILE s3://BUCKET/KEY [options]
   presign --help
 
 KEY is the raw object key (everything after BUCKET/), not URL-encoded.
 Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, and AWS_SESSION_TOKEN for temporary ones.
 Output: the URL on stdout. With --json: {"method","url","headers","expiresAt"}, where "headers"
 are the headers the client must send, with exactly these values.
+
+multipart-urls: the presigned UploadPart URL of every part of an upload already created, one
+per line; no network. Each URL is bound to its part's Content-Length. With --json:
+{"uploadId","objectSize","partSize","partCount","parts":[{"partNumber","uploadUrl","headers",
+"offset","size","expiresAt"}]}. Takes the "Where to" and "Signing" options and:
+  --upload-id ID             the UploadId CreateMultipartUpload answered
+  --size BYTES               the object's size (at least 5 MiB)
+  --part-size BYTES          the size of every part but the last (default: the smallest whole
+                             MiB, at least 5 MiB, that fits the object in 10,000 parts)
+
+upload: sends FILE to S3 (the one command that uses the network, and only with the `reqwest`
+feature). Under 5 MiB: one presigned PUT. Otherwise a multipart upload: created with the
+"Uploads (put)" and "Encryption" options, parts PUT in parallel through presigned URLs (each
+retried with exponential backoff), then completed; aborted if it cannot finish (Ctrl-C too).
+A progress bar shows on a terminal. Prints "uploaded N bytes in M parts (or: in a single PUT)
+to s3://BUCKET/KEY (etag E)"; with --json {"object","size","parts","multipart","etag"}. Takes
+the options below except --date, --content-length, --checksum-sha256 and --sse-c-key, and:
+  --part-size BYTES          as for multipart-urls
+  --concurrency N            parts in flight at once, 1 to 64 (default 4; memory: N parts)
+  --retries N                tries after the first for a part that fails with a network error
+                             or a 5xx/429 answer, 0 to 10 (default 3)
 
 Where to:
   --region REGION            signing region (default us-east-1)
@@ -69,7 +91,8 @@ Encryption:
                              send the key too, so such a URL is not a shareable link
 
 A flag's value may also be written --flag=VALUE (needed when the value starts with "--").
-Exit status: 0 on success; 2 on bad input, with one line on stderr:
+Exit status: 0 on success; 2 on bad input, 1 when the server, the network or FILE fails (upload),
+130 when interrupted; on failure, one line on stderr:
   error: CODE: message (hint: ...)
 "#;
 
@@ -80,6 +103,42 @@ pub enum Command {
     Help,
     /// `get|put|head|delete s3://BUCKET/KEY [options]` (boxed: it is large, and `Help` is not).
     Presign(Box<PresignArgs>),
+    /// `multipart-urls s3://BUCKET/KEY --upload-id ID --size BYTES [options]`.
+    MultipartUrls(Box<MultipartUrlsArgs>),
+    /// `upload FILE s3://BUCKET/KEY [options]`.
+    Upload(Box<UploadCommand>),
+}
+
+/// Everything `presign multipart-urls` takes, as given (values unchecked).
+#[derive(Debug)]
+pub struct MultipartUrlsArgs {
+    pub object: S3Url,
+    pub target: TargetArgs,
+    pub signing: SigningArgs,
+    pub upload_id: String,
+    pub size: String,
+    pub part_size: Option<String>,
+}
+
+/// Everything `presign upload` takes, as given (values unchecked).
+#[derive(Debug)]
+// Without the `reqwest` feature the upload module, which reads these, is not built.
+#[cfg_attr(not(all(feature = "reqwest", feature = "multipart")), allow(dead_code))]
+pub struct UploadCommand {
+    /// The file to send, as written (a path, not checked yet).
+    pub file: String,
+    pub object: S3Url,
+    pub flags: PresignFlags,
+    pub transfer: TransferArgs,
+}
+
+/// How `upload` moves the bytes.
+#[derive(Debug, Default)]
+#[cfg_attr(not(all(feature = "reqwest", feature = "multipart")), allow(dead_code))]
+pub struct TransferArgs {
+    pub part_size: Option<String>,
+    pub concurrency: Option<String>,
+    pub retries: Option<String>,
 }
 
 /// Everything `presign <method>` takes, as given (values unchecked).
@@ -172,44 +231,88 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, CliErr
     let command = match input.next() {
         Some(Token::Positional(command)) => command,
         Some(Token::Flag(flag)) => {
-            return Err(CliError::argument(format!(
-                "expected a command (get, put, head, delete) before {}",
-                flag.name
-            )));
+            return Err(CliError::argument(format!("expected a command ({COMMANDS}) before {}", flag.name)));
         }
-        None => return Err(CliError::argument("no command given: expected get, put, head or delete")),
+        None => return Err(CliError::argument(format!("no command given: expected {COMMANDS}"))),
     };
-    let presign = |method| PresignArgs::parse(method, input).map(|args| Command::Presign(Box::new(args)));
-    match command.as_str() {
-        "get" => presign(Method::Get),
-        "put" => presign(Method::Put),
-        "head" => presign(Method::Head),
-        "delete" => presign(Method::Delete),
+    let method = match command.as_str() {
+        "get" => Method::Get,
+        "put" => Method::Put,
+        "head" => Method::Head,
+        "delete" => Method::Delete,
+        _ => return other_command(&command, input),
+    };
+    PresignArgs::parse(method, input).map(|args| Command::Presign(Box::new(args)))
+}
+
+/// The commands that do not presign one request.
+fn other_command(command: &str, input: Input) -> Result<Command, CliError> {
+    match command {
+        "multipart-urls" => MultipartUrlsArgs::parse(input).map(|args| Command::MultipartUrls(Box::new(args))),
+        "upload" => UploadCommand::parse(input).map(|args| Command::Upload(Box::new(args))),
         "help" => Ok(Command::Help),
-        other => Err(CliError::argument(format!("unknown command {other:?}: expected get, put, head or delete"))),
+        other => Err(CliError::argument(format!("unknown command {other:?}: expected {COMMANDS}"))),
     }
 }
 
+/// The commands, for error messages.
+const COMMANDS: &str = "get, put, head, delete, multipart-urls or upload";
+
+/// The object URL, the only positional argument of `get|put|head|delete` and `multipart-urls`.
+const OBJECT: &str = "s3://BUCKET/KEY";
+
 impl PresignArgs {
-    fn parse(method: Method, mut input: Input) -> Result<PresignArgs, CliError> {
-        let mut url = None;
+    fn parse(method: Method, input: Input) -> Result<PresignArgs, CliError> {
         let mut flags = PresignFlags::default();
-        while let Some(token) = input.next() {
-            match token {
-                Token::Positional(text) if url.is_none() => url = Some(text),
-                Token::Positional(text) => {
-                    let text = shown(&text);
-                    return Err(CliError::argument(format!("unexpected argument {text}: give one s3://BUCKET/KEY")));
-                }
-                Token::Flag(flag) => {
-                    if !flags.take(&flag, &mut input)? {
-                        return Err(CliError::argument(format!("unknown flag {}", flag.name)));
-                    }
-                }
-            }
-        }
-        let url = url.ok_or_else(|| CliError::argument("missing the object: expected s3://BUCKET/KEY"))?;
+        let [url] = input.parse_rest([OBJECT], |flag, input| flags.take(flag, input))?;
         Ok(PresignArgs { method, object: S3Url::parse(&url)?, flags })
+    }
+}
+
+impl MultipartUrlsArgs {
+    fn parse(input: Input) -> Result<MultipartUrlsArgs, CliError> {
+        let (mut target, mut signing) = (TargetArgs::default(), SigningArgs::default());
+        let (mut upload_id, mut size, mut part_size) = (None, None, None);
+        let [url] = input.parse_rest([OBJECT], |flag, input| {
+            Ok(match flag.name.as_str() {
+                "--upload-id" => input.once(flag, &mut upload_id).map(|()| true)?,
+                "--size" => input.once(flag, &mut size).map(|()| true)?,
+                "--part-size" => input.once(flag, &mut part_size).map(|()| true)?,
+                _ => target.take(flag, input)? || signing.take(flag, input)?,
+            })
+        })?;
+        let required = |value: Option<String>, flag: &str| {
+            value.ok_or_else(|| CliError::argument(format!("multipart-urls needs {flag}")))
+        };
+        Ok(MultipartUrlsArgs {
+            object: S3Url::parse(&url)?,
+            target,
+            signing,
+            upload_id: required(upload_id, "--upload-id ID")?,
+            size: required(size, "--size BYTES")?,
+            part_size,
+        })
+    }
+}
+
+impl UploadCommand {
+    fn parse(input: Input) -> Result<UploadCommand, CliError> {
+        let (mut flags, mut transfer) = (PresignFlags::default(), TransferArgs::default());
+        let [file, url] = input
+            .parse_rest(["FILE", OBJECT], |flag, input| Ok(transfer.take(flag, input)? || flags.take(flag, input)?))?;
+        Ok(UploadCommand { file, object: S3Url::parse(&url)?, flags, transfer })
+    }
+}
+
+impl TransferArgs {
+    fn take(&mut self, flag: &Flag, input: &mut Input) -> Result<bool, CliError> {
+        match flag.name.as_str() {
+            "--part-size" => input.once(flag, &mut self.part_size)?,
+            "--concurrency" => input.once(flag, &mut self.concurrency)?,
+            "--retries" => input.once(flag, &mut self.retries)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 }
 
@@ -351,6 +454,37 @@ impl Input {
             })
             .collect::<Result<Vec<String>, CliError>>()?;
         Ok(Input { words: words.into_iter(), positional_only: false })
+    }
+
+    /// Reads the rest of the command line: exactly the positional arguments `expected` names
+    /// (in order, e.g. `["FILE", "s3://BUCKET/KEY"]`), and flags, each offered to `take`, which
+    /// says whether it knew the flag.
+    fn parse_rest<const N: usize>(
+        mut self,
+        expected: [&str; N],
+        mut take: impl FnMut(&Flag, &mut Input) -> Result<bool, CliError>,
+    ) -> Result<[String; N], CliError> {
+        let mut positionals = Vec::with_capacity(N);
+        while let Some(token) = self.next() {
+            match token {
+                Token::Positional(text) if positionals.len() < N => positionals.push(text),
+                Token::Positional(text) => {
+                    let (text, usage) = (shown(&text), expected.join(" "));
+                    return Err(CliError::argument(format!("unexpected argument {text}: give {usage}")));
+                }
+                Token::Flag(flag) if !take(&flag, &mut self)? => {
+                    return Err(CliError::argument(format!("unknown flag {}", flag.name)));
+                }
+                Token::Flag(_) => {}
+            }
+        }
+        positionals.try_into().map_err(|given: Vec<String>| {
+            let missing = expected[given.len()];
+            match N {
+                1 => CliError::argument(format!("missing {missing}")),
+                _ => CliError::argument(format!("missing {missing}: expected {}", expected.join(" "))),
+            }
+        })
     }
 
     /// `-h` or `--help` anywhere before `--`.

@@ -1,4 +1,4 @@
-//! The CLI's errors: the library's, plus the two only a command line has.
+//! The CLI's errors: the library's, plus those only a command line has.
 
 use std::fmt;
 use std::process::ExitCode;
@@ -13,6 +13,13 @@ pub enum CliError {
     Presign(presign::Error),
     /// The result could not be written to stdout.
     Output(std::io::Error),
+    /// `upload`'s FILE could not be read (the path as given, and why).
+    // Only the upload module, which needs the `reqwest` feature, makes these two.
+    #[cfg_attr(not(all(feature = "reqwest", feature = "multipart")), allow(dead_code))]
+    File(String, std::io::Error),
+    /// `upload` was stopped by Ctrl-C (a multipart upload in progress was aborted).
+    #[cfg_attr(not(all(feature = "reqwest", feature = "multipart")), allow(dead_code))]
+    Interrupted,
 }
 
 impl CliError {
@@ -27,6 +34,8 @@ impl CliError {
             CliError::Argument(_) => "INVALID_ARGUMENT",
             CliError::Presign(error) => error.code(),
             CliError::Output(_) => "OUTPUT_ERROR",
+            CliError::File(..) => "FILE_ERROR",
+            CliError::Interrupted => "INTERRUPTED",
         }
     }
 
@@ -35,6 +44,8 @@ impl CliError {
             CliError::Argument(_) => "run `presign --help` for usage",
             CliError::Presign(error) => error.hint(),
             CliError::Output(_) => "check that stdout is writable (a closed pipe ends the output)",
+            CliError::File(..) => "give a regular file that exists and can be read",
+            CliError::Interrupted => "run the upload again",
         }
     }
 
@@ -44,12 +55,17 @@ impl CliError {
         self.to_string().replace(['\n', '\r'], " ")
     }
 
-    /// 2 for bad input, as command-line tools use for usage errors; 1 when only the output
-    /// failed.
+    /// 2 for bad input, as command-line tools use for usage errors; 1 when the input was
+    /// fine but the work failed (the output, the file, the server or the network); 130 after
+    /// Ctrl-C, as shells report a process ended by SIGINT.
     pub fn exit_code(&self) -> ExitCode {
         match self {
-            CliError::Output(_) => ExitCode::FAILURE,
+            CliError::Presign(presign::Error::S3 { .. } | presign::Error::Transport { .. })
+            | CliError::Presign(presign::Error::InvalidResponse { .. })
+            | CliError::Output(_)
+            | CliError::File(..) => ExitCode::FAILURE,
             CliError::Argument(_) | CliError::Presign(_) => ExitCode::from(2),
+            CliError::Interrupted => ExitCode::from(130),
         }
     }
 }
@@ -63,6 +79,10 @@ impl fmt::Display for CliError {
             CliError::Argument(message) => write!(f, "{}: {message}", self.code())?,
             CliError::Presign(error) => write!(f, "{}: {error}", self.code())?,
             CliError::Output(error) => write!(f, "{}: cannot write the result: {error}", self.code())?,
+            CliError::File(path, error) => write!(f, "{}: cannot read {path:?}: {error}", self.code())?,
+            CliError::Interrupted => {
+                write!(f, "{}: interrupted: the upload was stopped, nothing was stored", self.code())?
+            }
         }
         write!(f, " (hint: {})", self.hint())
     }

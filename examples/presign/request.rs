@@ -6,12 +6,12 @@ use std::time::Duration;
 use presign::Error;
 use presign::s3::{
     Bucket, BucketName, Checksum, ChecksumAlgorithm, CustomerKey, DEFAULT_EXPIRY, Encryption, Endpoint, KmsContext,
-    Metadata, ObjectKey, PresignRequest, PresignedRequest, Region, Tagging,
+    Metadata, Method, ObjectKey, PresignRequest, PresignedRequest, Region, Tagging,
 };
 use presign::sigv4::AmzDate;
 use time::OffsetDateTime;
 
-use crate::args::{EncryptionArgs, PresignArgs, RequestArgs, SigningArgs, TargetArgs, UploadArgs};
+use crate::args::{EncryptionArgs, PresignArgs, PresignFlags, RequestArgs, S3Url, SigningArgs, TargetArgs, UploadArgs};
 use crate::error::CliError;
 
 /// A request ready to sign: what, when, and how to print the result.
@@ -27,12 +27,7 @@ impl Job {
     /// Checks every value and builds the request.
     pub fn build(args: &PresignArgs) -> Result<Job, CliError> {
         let flags = &args.flags;
-        let bucket = bucket(&flags.target, &args.object.bucket)?;
-        let key = ObjectKey::new(args.object.key.as_str())?;
-        let request = PresignRequest::new(args.method, &bucket, key).expires_in(expiry(&flags.signing)?);
-        let request = with_request_args(request, &flags.request);
-        let request = with_upload_args(request, &flags.upload)?;
-        let request = with_encryption(request, &flags.encryption)?;
+        let request = request(args.method, &args.object, flags)?;
         Ok(Job { request, at: signing_time(&flags.signing)?, json: flags.signing.json })
     }
 
@@ -46,11 +41,21 @@ impl Job {
     }
 }
 
+/// `method` on `object` with every option of `flags` (the signing time aside).
+pub fn request(method: Method, object: &S3Url, flags: &PresignFlags) -> Result<PresignRequest, CliError> {
+    let bucket = bucket(&flags.target, &object.bucket)?;
+    let key = ObjectKey::new(object.key.as_str())?;
+    let request = PresignRequest::new(method, &bucket, key).expires_in(expiry(&flags.signing)?);
+    let request = with_request_args(request, &flags.request);
+    let request = with_upload_args(request, &flags.upload)?;
+    with_encryption(request, &flags.encryption)
+}
+
 /// One of `Endpoint`'s chainable options, such as `Endpoint::fips`.
 type EndpointOption = fn(Endpoint) -> Endpoint;
 
 /// The bucket on AWS (the default), R2 (`--r2-account`) or a custom server (`--endpoint`).
-fn bucket(target: &TargetArgs, name: &str) -> Result<Bucket, CliError> {
+pub fn bucket(target: &TargetArgs, name: &str) -> Result<Bucket, CliError> {
     if target.path_style && target.virtual_hosted {
         return Err(CliError::argument("--path-style and --virtual-hosted are exclusive"));
     }
@@ -85,7 +90,7 @@ fn endpoint(target: &TargetArgs) -> Result<Endpoint, CliError> {
     }
 }
 
-fn expiry(signing: &SigningArgs) -> Result<Duration, Error> {
+pub fn expiry(signing: &SigningArgs) -> Result<Duration, Error> {
     let Some(text) = &signing.expires else { return Ok(DEFAULT_EXPIRY) };
     // The range (1 s to 7 days) is the signer's to check.
     text.parse()
@@ -93,7 +98,7 @@ fn expiry(signing: &SigningArgs) -> Result<Duration, Error> {
         .map_err(|_| Error::InvalidExpiry { reason: "--expires takes a whole number of seconds, 1 to 604800".into() })
 }
 
-fn signing_time(signing: &SigningArgs) -> Result<OffsetDateTime, Error> {
+pub fn signing_time(signing: &SigningArgs) -> Result<OffsetDateTime, Error> {
     match &signing.date {
         Some(text) => AmzDate::parse(text).map(|date| date.instant()),
         None => Ok(OffsetDateTime::now_utc()),
@@ -155,7 +160,7 @@ fn content_length(text: &str) -> Result<u64, Error> {
     })
 }
 
-fn with_encryption(request: PresignRequest, args: &EncryptionArgs) -> Result<PresignRequest, Error> {
+fn with_encryption(request: PresignRequest, args: &EncryptionArgs) -> Result<PresignRequest, CliError> {
     Ok(match encryption(args)? {
         Some(encryption) => request.encryption(encryption),
         None => request,
