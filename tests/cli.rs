@@ -13,11 +13,11 @@ mod differential_support;
 #[allow(dead_code)] // Each test crate uses a different part of the shared helpers.
 mod vectors_support;
 
+mod cli_support;
+use cli_support::binary;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
 use aws_sigv4::http_request::{SignableBody, SignatureLocation};
@@ -56,23 +56,6 @@ const EXPIRES: &str = "600";
 // ---------------------------------------------------------------------------------------------
 // Running the binary
 // ---------------------------------------------------------------------------------------------
-
-/// `target/<profile>/examples/presign`, next to the `deps` folder this test runs from.
-fn binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let exe = std::env::current_exe().expect("the test binary's path");
-        let profile = exe.parent().and_then(Path::parent).expect("the test binary lives in target/<profile>/deps");
-        let path = profile.join("examples").join(format!("presign{}", std::env::consts::EXE_SUFFIX));
-        assert!(
-            path.is_file(),
-            "the CLI example is not built at {}: `cargo test` builds it; after `cargo test --test cli` alone, \
-             run `cargo build --example presign` first",
-            path.display()
-        );
-        path
-    })
-}
 
 /// What one run of the CLI did.
 #[derive(Debug)]

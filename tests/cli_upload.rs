@@ -14,6 +14,8 @@
 
 mod common;
 
+mod cli_support;
+use cli_support::binary;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -42,15 +44,6 @@ const TWELVE_MIB: u64 = 12 * MIB;
 // ---------------------------------------------------------------------------------------------
 // Running the binary
 // ---------------------------------------------------------------------------------------------
-
-/// `target/<profile>/examples/presign`, next to the `deps` folder this test runs from.
-fn binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let profile = exe.parent().and_then(Path::parent).expect("the test binary lives in target/<profile>/deps");
-    let path = profile.join("examples").join(format!("presign{}", std::env::consts::EXE_SUFFIX));
-    assert!(path.is_file(), "the CLI example is not built at {}: run `cargo build --example presign`", path.display());
-    path
-}
 
 /// The CLI with `args`, and only the credentials in its environment (no proxy variables: the
 /// requests go to loopback directly).
