@@ -160,12 +160,13 @@ struct PartSigning {
 impl PartSigning {
     fn sign(&mut self, urls: &PartUrls<'_>, signer: &Signer, part: Part, now: OffsetDateTime) -> Result<PresignedPart> {
         let index = part.number as usize - 1;
-        let number = part.number.to_string();
-        let length = part.size.to_string();
-        let query = [("partNumber", number.as_str()), ("uploadId", urls.upload_id)];
+        let (mut number_buf, mut length_buf) = ([0u8; 20], [0u8; 20]);
+        let number = decimal(part.number.into(), &mut number_buf);
+        let length = decimal(part.size, &mut length_buf);
+        let query = [("partNumber", number), ("uploadId", urls.upload_id)];
         let mut headers: Vec<(&str, &str)> = Vec::with_capacity(3);
         if urls.bind_content_length {
-            headers.push(("content-length", &length));
+            headers.push(("content-length", length));
         }
         if let Some(md5) = urls.content_md5.and_then(|all| all.get(index)) {
             headers.push(md5.header());
@@ -190,6 +191,21 @@ impl PartSigning {
         sent.sort();
         Ok(PresignedPart { part, request: PresignedRequest { method: Method::Put, url, headers: sent, expires_at } })
     }
+}
+
+/// `value` in decimal, written into `buf` (no allocation per part).
+fn decimal(mut value: u64, buf: &mut [u8; 20]) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 /// Upload ids are opaque, but they travel in a query string and a JSON body: refuse what

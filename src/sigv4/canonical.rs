@@ -109,6 +109,9 @@ pub(crate) const AUTH_PARAMS: [&str; 7] = [
     "X-Amz-Signature",
 ];
 
+/// How many query parameters are sorted on the stack before falling back to the heap.
+const INLINE_PARAMS: usize = 4;
+
 /// A query parameter's name and value, `UriEncode`d.
 type EncodedPair<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
 
@@ -132,11 +135,20 @@ pub(crate) fn write_query<'a>(
             });
         }
     }
-    let mut params: Vec<EncodedPair<'a>> = Vec::new();
-    if !given.is_empty() {
-        params = given.iter().map(|&(n, v)| (encode::query_component(n), encode::query_component(v))).collect();
-        params.sort_unstable();
-    }
+    let encode = |&(n, v): &(&'a str, &'a str)| (encode::query_component(n), encode::query_component(v));
+    // Part URLs and most requests carry a handful of parameters: sort those on the stack.
+    let mut inline: [EncodedPair<'a>; INLINE_PARAMS] = Default::default();
+    let mut heap: Vec<EncodedPair<'a>> = Vec::new();
+    let params: &mut [EncodedPair<'a>] = if given.len() <= INLINE_PARAMS {
+        for (slot, pair) in inline.iter_mut().zip(given) {
+            *slot = encode(pair);
+        }
+        &mut inline[..given.len()]
+    } else {
+        heap.extend(given.iter().map(encode));
+        &mut heap
+    };
+    params.sort_unstable();
     let mut rest = params.iter().peekable();
     let mut first = true;
     let mut separator = |out: &mut Vec<u8>| {
