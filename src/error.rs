@@ -274,7 +274,7 @@ impl Error {
                 "the X-Amz-* authentication parameters are added by the signer; do not pass them yourself"
             }
             Error::InvalidRegion { .. } => {
-                "use a region code such as us-east-1 (letters, digits and '-'); S3-compatible providers take a custom region"
+                "use an AWS region code such as us-east-1; S3-compatible providers take a custom region (letters, digits, '-', '_', '.')"
             }
             Error::InvalidService { .. } => "use a service name such as s3 (letters, digits and '-')",
             Error::InvalidUrl { .. } => "pass the presigned URL exactly as it was produced",
@@ -282,7 +282,7 @@ impl Error {
                 "bucket names are 3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit; dotted names need path-style addressing over HTTPS"
             }
             Error::InvalidKey { .. } => {
-                "object keys are 1-1024 bytes of UTF-8 and may not consist of or start with '.'/'..' segments that would leave the bucket"
+                "object keys are 1-1024 bytes of UTF-8 without NUL and without '.' or '..' path segments, which URL parsers and servers rewrite"
             }
             Error::InvalidStorageClass { .. } => {
                 "use one of the S3 storage classes the provider supports, e.g. STANDARD or STANDARD_IA"
