@@ -135,6 +135,18 @@ pub(crate) fn write_query<'a>(
             });
         }
     }
+    if given.is_empty() {
+        // The common presigned GET: only the authentication parameters, already in order.
+        for (index, name) in auth.iter().enumerate() {
+            if index > 0 {
+                out.push(b'&');
+            }
+            out.extend_from_slice(name.as_bytes());
+            out.push(b'=');
+            write_auth(index, out);
+        }
+        return Ok(());
+    }
     let encode = |&(n, v): &(&'a str, &'a str)| (encode::query_component(n), encode::query_component(v));
     // Part URLs and most requests carry a handful of parameters: sort those on the stack.
     let mut inline: [EncodedPair<'a>; INLINE_PARAMS] = Default::default();

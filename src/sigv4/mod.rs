@@ -87,10 +87,19 @@ impl PayloadHash {
 
 /// Lowercase hex of a 32-byte digest, without allocating.
 pub(crate) fn hex_into<'b>(digest: &[u8; 32], buf: &'b mut [u8; 64]) -> &'b str {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for (pair, byte) in buf.chunks_exact_mut(2).zip(digest) {
-        pair[0] = HEX[(byte >> 4) as usize];
-        pair[1] = HEX[(byte & 15) as usize];
+    /// Each byte's two lowercase hex digits: one lookup per byte.
+    const PAIRS: [[u8; 2]; 256] = {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut t = [[0u8; 2]; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = [HEX[b >> 4], HEX[b & 15]];
+            b += 1;
+        }
+        t
+    };
+    for (pair, &byte) in buf.chunks_exact_mut(2).zip(digest) {
+        pair.copy_from_slice(&PAIRS[byte as usize]);
     }
     // Only hex digits were written.
     std::str::from_utf8(buf).unwrap_or_default()

@@ -520,11 +520,17 @@ fn check_method(method: &str) -> Result<()> {
 /// A host is a name or IP literal with an optional port; anything that could end the
 /// authority (`/ ? # @`) or inject a header is refused.
 fn check_host(host: &str) -> Result<()> {
-    let ok = !host.is_empty()
-        && host.len() <= 255
-        && host
-            .bytes()
-            .all(|b| matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b':' | b'[' | b']'));
+    const HOST: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            t[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b':' | b'[' | b']');
+            b += 1;
+        }
+        t
+    };
+    let ok = !host.is_empty() && host.len() <= 255 && host.bytes().fold(true, |ok, b| ok & HOST[b as usize]);
     if ok {
         Ok(())
     } else {
