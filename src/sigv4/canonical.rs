@@ -15,7 +15,13 @@ pub(crate) enum Headers<'a> {
     /// Only `host`: the common presigned GET, kept off the heap.
     HostOnly(&'a str),
     /// Several headers, sorted by name.
-    Sorted(Vec<(Cow<'a, str>, Cow<'a, str>)>),
+    Sorted {
+        /// Lowercase name and trimmed value, sorted by name.
+        entries: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+        /// Every name is unreserved (letters, digits, `-` …), as nearly all are: the
+        /// `X-Amz-SignedHeaders` value then needs no per-name encoding.
+        plain_names: bool,
+    },
 }
 
 impl<'a> Headers<'a> {
@@ -30,22 +36,34 @@ impl<'a> Headers<'a> {
         }
         let mut entries = Vec::with_capacity(1 + given.len() + added.len());
         entries.push((Cow::Borrowed("host"), Cow::Borrowed(host)));
+        let mut plain_names = true;
         for &(name, value) in given {
-            check_header_name(name)?;
-            let name = lowercase(name);
+            let (name, plain) = checked_name(name)?;
+            plain_names &= plain;
             if is_reserved_header(&name) || added.iter().any(|(n, _)| *n == name) {
                 return Err(Error::InvalidHeader {
                     name: name.into_owned(),
                     reason: "this header is set by the signer".into(),
                 });
             }
-            check_header_value(&name, value)?;
-            entries.push((name, collapse_spaces(value)));
+            let value = checked_value(&name, value)?;
+            entries.push((name, value));
         }
         entries.extend(added.iter().map(|&(n, v)| (Cow::Borrowed(n), Cow::Borrowed(v))));
         // Stable: repeated headers keep their order, which the signature depends on.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(Headers::Sorted(entries))
+        Ok(Headers::Sorted { entries, plain_names })
+    }
+
+    /// Appends the `X-Amz-SignedHeaders` value: the names `UriEncode`d, `;` as `%3B`.
+    pub(crate) fn write_names_encoded(&self, out: &mut Vec<u8>) {
+        match self {
+            Headers::Sorted { plain_names: false, .. } => self.write_names(out, encode::push_query_component),
+            _ => self.write_names(out, |out, bytes| match bytes {
+                b";" => out.extend_from_slice(b"%3B"),
+                name => out.extend_from_slice(name),
+            }),
+        }
     }
 
     /// Appends `name1;name2;…` (each name once) through `encode` (plain for the canonical
@@ -53,7 +71,7 @@ impl<'a> Headers<'a> {
     pub(crate) fn write_names(&self, out: &mut Vec<u8>, encode: fn(&mut Vec<u8>, &[u8])) {
         let entries = match self {
             Headers::HostOnly(_) => return out.extend_from_slice(b"host"),
-            Headers::Sorted(entries) => entries,
+            Headers::Sorted { entries, .. } => entries,
         };
         for (i, (name, _)) in entries.iter().enumerate() {
             if i > 0 && entries[i - 1].0 == *name {
@@ -75,7 +93,7 @@ impl<'a> Headers<'a> {
                 }
                 return;
             }
-            Headers::Sorted(entries) => entries,
+            Headers::Sorted { entries, .. } => entries,
         };
         for (i, (name, value)) in entries.iter().enumerate() {
             if i > 0 && entries[i - 1].0 == *name {
@@ -219,14 +237,6 @@ pub(crate) fn write_path(path: &str, mode: PathMode, out: &mut Vec<u8>) -> Resul
     }
 }
 
-fn lowercase(name: &str) -> Cow<'_, str> {
-    if name.bytes().fold(false, |upper, b| upper | b.is_ascii_uppercase()) {
-        Cow::Owned(name.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(name)
-    }
-}
-
 fn is_reserved_header(lower: &str) -> bool {
     matches!(lower, "host" | "authorization" | "x-amz-date" | "x-amz-security-token")
 }
@@ -252,47 +262,73 @@ pub(crate) fn is_token(text: &str) -> bool {
     !text.is_empty() && text.bytes().fold(true, |ok, b| ok & TOKEN[b as usize])
 }
 
-fn check_header_name(name: &str) -> Result<()> {
-    if is_token(name) {
-        Ok(())
-    } else {
-        Err(Error::InvalidHeader { name: name.escape_debug().to_string(), reason: "not a valid header name".into() })
+/// Byte classes of header names and values, combined so each check is one AND/OR reduction
+/// over the bytes, which vectorises (no early exit, no carried state).
+const TCHAR: u8 = 1;
+const UNRESERVED: u8 = 2;
+const UPPER: u8 = 4;
+const CONTROL: u8 = 8;
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let mut class = 0;
+        if b < 128 && TOKEN[b] {
+            class |= TCHAR;
+        }
+        if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~') {
+            class |= UNRESERVED;
+        }
+        if c.is_ascii_uppercase() {
+            class |= UPPER;
+        }
+        // CR or LF would smuggle extra headers into the request; other ASCII controls are not
+        // valid in a field value either (RFC 9110 allows HTAB, visible ASCII, obs-text).
+        if (c < 0x20 && c != b'\t') || c == 0x7f {
+            class |= CONTROL;
+        }
+        t[b] = class;
+        b += 1;
     }
+    t
+};
+
+/// A header name, validated and lowercased; `true` when it is also unreserved.
+fn checked_name(name: &str) -> Result<(Cow<'_, str>, bool)> {
+    let (all, any) = name.bytes().fold((TCHAR | UNRESERVED, 0), |(all, any), b| {
+        let class = CLASS[b as usize];
+        (all & class, any | class)
+    });
+    if name.is_empty() || all & TCHAR == 0 {
+        let name = name.escape_debug().to_string();
+        return Err(Error::InvalidHeader { name, reason: "not a valid header name".into() });
+    }
+    let name = if any & UPPER != 0 { Cow::Owned(name.to_ascii_lowercase()) } else { Cow::Borrowed(name) };
+    Ok((name, all & UNRESERVED != 0))
 }
 
-fn check_header_value(name: &str, value: &str) -> Result<()> {
-    // CR or LF would let a value smuggle extra headers into the request; other ASCII controls
-    // are not valid in a field value either (RFC 9110 allows HTAB, visible ASCII, obs-text).
-    // A branch-free fold: header values are long (KMS ARNs, contexts) and checked on every
-    // signature; without an early exit the loop vectorises.
-    let bad = value.bytes().fold(false, |bad, b| bad | ((b < 0x20) & (b != b'\t')) | (b == 0x7f));
-    if bad {
-        return Err(Error::InvalidHeader {
-            name: name.to_string(),
-            reason: "the value contains control characters".into(),
-        });
+/// A header value checked and put in SigV4's `Trimall` form: surrounding spaces and tabs
+/// stripped (as HTTP servers do before verifying), runs of spaces folded into one.
+fn checked_value<'v>(name: &str, value: &'v str) -> Result<Cow<'v, str>> {
+    if value.bytes().fold(0, |any, b| any | CLASS[b as usize]) & CONTROL != 0 {
+        let reason = "the value contains control characters".into();
+        return Err(Error::InvalidHeader { name: name.to_string(), reason });
     }
-    Ok(())
-}
-
-/// SigV4's `Trimall`: strip surrounding whitespace (spaces and tabs, as HTTP servers do before
-/// verifying), fold each run of spaces into one.
-fn collapse_spaces(value: &str) -> Cow<'_, str> {
     let trimmed = value.trim_matches(|c| c == ' ' || c == '\t');
-    // A pairwise scan: `str::contains` sets up a substring searcher on every call.
+    // A pairwise scan: `str::contains` would set up a substring searcher on every call.
     if !trimmed.as_bytes().windows(2).any(|pair| pair == b"  ") {
-        return Cow::Borrowed(trimmed);
+        return Ok(Cow::Borrowed(trimmed));
     }
     let mut out = String::with_capacity(trimmed.len());
     let mut previous_space = false;
     for c in trimmed.chars() {
-        if c == ' ' && previous_space {
-            continue;
+        if !(c == ' ' && previous_space) {
+            out.push(c);
         }
         previous_space = c == ' ';
-        out.push(c);
     }
-    Cow::Owned(out)
+    Ok(Cow::Owned(out))
 }
 
 #[cfg(test)]

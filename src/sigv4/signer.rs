@@ -397,7 +397,7 @@ impl Signer {
             Auth::Date => out.extend_from_slice(date.as_bytes()),
             Auth::Expires => push_decimal(out, expires_seconds),
             Auth::SecurityToken => encode::push_query_component(out, token.unwrap_or_default().as_bytes()),
-            Auth::SignedHeaders => headers.write_names(out, encode::push_query_component),
+            Auth::SignedHeaders => headers.write_names_encoded(out),
         })
     }
 
