@@ -425,8 +425,12 @@ impl PresignRequest {
 
     /// Every header to sign, borrowed from the builder.
     fn signed_headers(&self) -> Vec<(&str, &str)> {
-        // Room for every typed option (SSE alone adds up to four headers): no regrowth.
-        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(self.headers.len() + 12);
+        // A plain GET allocates nothing here; otherwise room for every typed option (SSE alone
+        // adds up to four headers), so the list never regrows.
+        let mut headers: Vec<(&str, &str)> = Vec::new();
+        if !(self.headers.is_empty() && self.no_typed_headers()) {
+            headers.reserve(self.headers.len() + 8 + self.metadata.as_ref().map_or(0, Metadata::len));
+        }
         headers.extend(self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         if let Some(class) = self.storage_class {
             headers.push(("x-amz-storage-class", class.as_str()));
@@ -448,6 +452,17 @@ impl PresignRequest {
         headers.extend(self.checksum.as_ref().map(Checksum::header).map(same_lifetime));
         headers.extend(self.content_md5.as_ref().map(ContentMd5::header).map(same_lifetime));
         headers
+    }
+
+    /// Whether no typed option adds a header (a plain GET or DELETE).
+    fn no_typed_headers(&self) -> bool {
+        self.storage_class.is_none()
+            && self.encryption.is_none()
+            && self.metadata.is_none()
+            && self.tagging.is_none()
+            && self.acl.is_none()
+            && self.checksum.is_none()
+            && self.content_md5.is_none()
     }
 
     /// Refuses options the method or the provider cannot honour.
