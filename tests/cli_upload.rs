@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{REGION, Response, Target, send, transport, unique_key};
+use common::{REGION, Response, Target, object_bytes, send, transport, unique_key};
 use md5::{Digest, Md5};
 use presign::Credentials;
 use presign::multipart::requests::CreateMultipartUpload;
@@ -323,18 +323,6 @@ fn decode_pair(pair: &str) -> (String, String) {
 
 fn fresh_key(name: &str) -> ObjectKey {
     ObjectKey::new(unique_key(name)).expect("key")
-}
-
-/// `size` bytes in which no two parts are alike (a linear congruential sequence), so a part
-/// stored at the wrong place cannot compare equal.
-fn object_bytes(size: u64) -> Vec<u8> {
-    let mut state: u32 = 0x9e37_79b9;
-    (0..size)
-        .map(|_| {
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            (state >> 24) as u8
-        })
-        .collect()
 }
 
 /// A file of `size` bytes ([`object_bytes`]) in the system temp dir, removed on drop.

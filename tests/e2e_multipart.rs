@@ -19,7 +19,7 @@
 
 mod common;
 
-use common::{Response, Target, assert_response_rejected, send, transport, unique_key};
+use common::{Response, Target, assert_response_rejected, object_bytes, send, transport, unique_key};
 use presign::Error;
 use presign::multipart::xml::{CompletedPart, ListMultipartUploadsResult, ListPartsResult, check_response};
 use presign::multipart::{
@@ -36,18 +36,6 @@ const CONTENT_TYPE: &str = "application/x-presign-e2e";
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/// `size` bytes in which every 4-byte window differs from its neighbours' (a linear
-/// congruential sequence), so a part stored at the wrong place cannot compare equal.
-fn object_bytes(size: u64) -> Vec<u8> {
-    let mut state: u32 = 0x2545_f491;
-    (0..size)
-        .map(|_| {
-            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-            (state >> 24) as u8
-        })
-        .collect()
-}
 
 /// Starts an upload of a fresh key named `name`, with a content type and metadata to read back.
 async fn initiate(target: &Target, name: &str) -> MultipartUpload {

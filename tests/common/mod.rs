@@ -282,3 +282,15 @@ pub fn transport() -> presign::transport::ReqwestTransport {
         .expect("build HTTP client");
     presign::transport::ReqwestTransport::with_client(client)
 }
+
+/// `size` bytes from a linear congruential sequence, in which no two parts of an object are
+/// alike, so a part stored at the wrong place cannot compare equal.
+pub fn object_bytes(size: u64) -> Vec<u8> {
+    let mut state: u32 = 0x9e37_79b9;
+    (0..size)
+        .map(|_| {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (state >> 24) as u8
+        })
+        .collect()
+}
