@@ -139,6 +139,9 @@ fn query_params() -> impl Strategy<Value = Vec<(String, String)>> {
     let name = prop_oneof![
         1 => select(vec!["prefix", "list-type", "uploads", "versionId", "partNumber", "uploadId", "a", "A", ""])
             .prop_map(String::from),
+        // Names that sort among the signer's X-Amz-* parameters, which must interleave with them.
+        1 => select(vec!["X-Amz-", "X-Amz-Checksum-Crc32", "X-Amz-Date-Extra", "X-Amz-Foo", "X-Amz-Zzz", "X-Amz-S"])
+            .prop_map(String::from),
         1 => texts(4),
     ]
     .prop_filter("signer-owned parameter", |n| !AUTH_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(n)));

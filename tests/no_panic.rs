@@ -104,6 +104,8 @@ fn check_with_session_token(
     if let Some(c) = &credentials {
         judge.no_leak("Credentials Debug", &format!("{c:?}"))?;
         judge.no_leak("Credentials Display", &c.to_string())?;
+        // The signer keeps its own encoded copy of the token.
+        judge.no_leak("Signer Debug", &format!("{:?}", Signer::new(c.clone())))?;
     }
     Ok(credentials)
 }

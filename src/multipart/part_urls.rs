@@ -14,7 +14,7 @@ use super::plan::{MultipartPlan, Part};
 use crate::error::{Error, Result};
 use crate::s3::presigned::PresignedRequest;
 use crate::s3::{Bucket, Checksum, ContentMd5, DEFAULT_EXPIRY, Method, ObjectKey};
-use crate::sigv4::{Batch, Request, Signer};
+use crate::sigv4::{Batch, Request, Signer, decimal};
 
 /// One part's presigned upload: the part (number and byte range) and its request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +122,11 @@ impl<'a> PartUrls<'a> {
     /// Every part's presigned URL, in part order.
     pub fn sign_at(&self, signer: &Signer, now: OffsetDateTime) -> Result<Vec<PresignedPart>> {
         let mut signing = self.start();
-        self.plan.parts().map(|part| signing.sign(self, signer, part, now)).collect()
+        let mut signed = Vec::with_capacity(self.plan.part_count() as usize);
+        for part in self.plan.parts() {
+            signed.push(signing.sign(self, signer, part, now)?);
+        }
+        Ok(signed)
     }
 
     /// Every part's presigned URL, now (system clock).
@@ -139,7 +143,7 @@ impl<'a> PartUrls<'a> {
     }
 
     fn start(&self) -> PartSigning {
-        PartSigning { path: self.bucket.object_path(self.key), batch: Batch::new() }
+        PartSigning { path: self.bucket.object_path(self.key), batch: Batch::new(), url_len: 0 }
     }
 
     fn check_per_part(&self, option: &'static str, given: usize) -> Result<()> {
@@ -155,6 +159,8 @@ impl<'a> PartUrls<'a> {
 struct PartSigning {
     path: String,
     batch: Batch,
+    /// The previous part URL's length, to allocate the next one at its final size.
+    url_len: usize,
 }
 
 impl PartSigning {
@@ -164,7 +170,8 @@ impl PartSigning {
         let number = decimal(part.number.into(), &mut number_buf);
         let length = decimal(part.size, &mut length_buf);
         let query = [("partNumber", number), ("uploadId", urls.upload_id)];
-        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(3);
+        // Most part URLs sign no header but `host`: no list is allocated for them.
+        let mut headers: Vec<(&str, &str)> = Vec::new();
         if urls.bind_content_length {
             headers.push(("content-length", length));
         }
@@ -176,8 +183,12 @@ impl PartSigning {
         }
         let bucket = urls.bucket;
         let request = Request::new("PUT", bucket.host(), &self.path).query(&query).headers(&headers);
-        let mut url =
-            String::with_capacity(bucket.origin().len() + self.path.len() * 3 / 2 + urls.upload_id.len() + 360);
+        // Every part URL is as long as the previous one give or take a few digits.
+        let capacity = match self.url_len {
+            0 => bucket.origin().len() + self.path.len() * 3 / 2 + urls.upload_id.len() * 3 / 2 + 400,
+            previous => previous + 4,
+        };
+        let mut url = String::with_capacity(capacity);
         url.push_str(bucket.origin());
         let expires_at = signer.presign_batch_into(
             &request,
@@ -187,25 +198,11 @@ impl PartSigning {
             &mut url,
             Some(&mut self.batch),
         )?;
+        self.url_len = url.len();
         let mut sent: Vec<(String, String)> = headers.iter().map(|&(n, v)| (n.to_string(), v.to_string())).collect();
         sent.sort();
         Ok(PresignedPart { part, request: PresignedRequest { method: Method::Put, url, headers: sent, expires_at } })
     }
-}
-
-/// `value` in decimal, written into `buf` (no allocation per part).
-fn decimal(mut value: u64, buf: &mut [u8; 20]) -> &str {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 /// Upload ids are opaque, but they travel in a query string and a JSON body: refuse what

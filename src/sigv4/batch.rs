@@ -1,13 +1,11 @@
 //! Reusing hash state across a batch of signatures that share prefixes.
 //!
-//! The part URLs of one multipart upload differ only from `partNumber=` on: the method, path,
-//! every `X-Amz-*` parameter and the first block of the string to sign are the same. A
-//! [`Batch`] keeps the SHA-256 state after each 64-byte block of the previous canonical request
-//! and resumes from the longest shared block prefix, and keeps the HMAC state after the first
-//! block of the string to sign. It is explicit, not a hidden global cache: a single-URL
-//! workload gets no help from it, so single-URL numbers stay honest.
+//! The part URLs of one multipart upload differ only from `partNumber=` on: the method, path
+//! and every `X-Amz-*` parameter are the same. A [`Batch`] keeps the SHA-256 state after each
+//! 64-byte block of the previous canonical request and resumes from the longest shared block
+//! prefix. It is explicit, not a hidden global cache: a single-URL workload gets no help from
+//! it, so single-URL numbers stay honest.
 
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 const BLOCK: usize = 64;
@@ -21,10 +19,6 @@ pub struct Batch {
     blocks: Vec<u8>,
     /// `states[i]`: SHA-256 after `i` blocks (`states[0]` is fresh).
     states: Vec<Sha256>,
-    /// The key and first string-to-sign block the cached HMAC state belongs to.
-    mac_key: [u8; 32],
-    mac_prefix: Vec<u8>,
-    mac: Option<Hmac<Sha256>>,
 }
 
 impl std::fmt::Debug for Batch {
@@ -60,31 +54,6 @@ impl Batch {
         state.update(chunks.remainder());
         state.finalize().into()
     }
-
-    /// HMAC-SHA256 of `message` under `key` (raw key bytes and its keyed state), resuming
-    /// after the first block when it matches the previous message's.
-    pub(crate) fn mac(&mut self, key: &[u8; 32], keyed: &Hmac<Sha256>, message: &[u8]) -> [u8; 32] {
-        let Some(prefix) = message.get(..BLOCK) else {
-            let mut mac = keyed.clone();
-            mac.update(message);
-            return mac.finalize().into_bytes().into();
-        };
-        let hit = self.mac.is_some() && &self.mac_key == key && self.mac_prefix == prefix;
-        if !hit {
-            let mut mac = keyed.clone();
-            mac.update(prefix);
-            self.mac = Some(mac);
-            self.mac_key = *key;
-            self.mac_prefix.clear();
-            self.mac_prefix.extend_from_slice(prefix);
-        }
-        let mut mac = match &self.mac {
-            Some(mac) => mac.clone(),
-            None => keyed.clone(),
-        };
-        mac.update(&message[BLOCK..]);
-        mac.finalize().into_bytes().into()
-    }
 }
 
 #[cfg(test)]
@@ -98,17 +67,12 @@ mod tests {
             (proptest::collection::vec(any::<u8>(), 0..300), 0usize..300), 1..8)
         ) {
             let mut batch = Batch::new();
-            let key = [7u8; 32];
-            let keyed = Hmac::<Sha256>::new_from_slice(&key).unwrap();
             let mut previous: Vec<u8> = Vec::new();
             for (tail, keep) in messages {
                 // Share a random-length prefix with the previous message, as batches do.
                 let mut message: Vec<u8> = previous.iter().copied().take(keep).collect();
                 message.extend_from_slice(&tail);
                 prop_assert_eq!(batch.digest(&message), <[u8; 32]>::from(Sha256::digest(&message)));
-                let mut plain = keyed.clone();
-                plain.update(&message);
-                prop_assert_eq!(batch.mac(&key, &keyed, &message), <[u8; 32]>::from(plain.finalize().into_bytes()));
                 previous = message;
             }
         }

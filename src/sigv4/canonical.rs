@@ -56,31 +56,41 @@ impl<'a> Headers<'a> {
     }
 
     /// Appends the `X-Amz-SignedHeaders` value: the names `UriEncode`d, `;` as `%3B`.
-    pub(crate) fn write_names_encoded(&self, out: &mut Vec<u8>) {
-        match self {
-            Headers::Sorted { plain_names: false, .. } => self.write_names(out, encode::push_query_component),
-            _ => self.write_names(out, |out, bytes| match bytes {
-                b";" => out.extend_from_slice(b"%3B"),
-                name => out.extend_from_slice(name),
-            }),
-        }
+    pub(crate) fn write_names_encoded(&self, out: &mut String) {
+        let plain = !matches!(self, Headers::Sorted { plain_names: false, .. });
+        self.for_each_name(|first, name| {
+            if !first {
+                out.push_str("%3B");
+            }
+            if plain {
+                out.push_str(name);
+            } else {
+                encode::encode_query_component(out, name);
+            }
+        });
     }
 
-    /// Appends `name1;name2;…` (each name once) through `encode` (plain for the canonical
-    /// request and the `Authorization` header, `UriEncode` for `X-Amz-SignedHeaders`).
-    pub(crate) fn write_names(&self, out: &mut Vec<u8>, encode: fn(&mut Vec<u8>, &[u8])) {
+    /// Appends `name1;name2;…` (each name once): the signed-headers list of the canonical
+    /// request and the `Authorization` header.
+    pub(crate) fn write_names(&self, out: &mut Vec<u8>) {
+        self.for_each_name(|first, name| {
+            if !first {
+                out.push(b';');
+            }
+            out.extend_from_slice(name.as_bytes());
+        });
+    }
+
+    /// Calls `f(is_first, name)` for each distinct name, in order.
+    fn for_each_name(&self, mut f: impl FnMut(bool, &str)) {
         let entries = match self {
-            Headers::HostOnly(_) => return out.extend_from_slice(b"host"),
+            Headers::HostOnly(_) => return f(true, "host"),
             Headers::Sorted { entries, .. } => entries,
         };
         for (i, (name, _)) in entries.iter().enumerate() {
-            if i > 0 && entries[i - 1].0 == *name {
-                continue;
+            if i == 0 || entries[i - 1].0 != *name {
+                f(i == 0, name);
             }
-            if i > 0 {
-                encode(out, b";");
-            }
-            encode(out, name.as_bytes());
         }
     }
 
@@ -110,11 +120,6 @@ impl<'a> Headers<'a> {
     }
 }
 
-/// Appends bytes as they are (the `encode` of [`Headers::write_names`] for plain lists).
-pub(crate) fn plain(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.extend_from_slice(bytes);
-}
-
 /// The query parameters of query (presigned) authentication, in canonical order; callers may
 /// not pass them.
 pub(crate) const AUTH_PARAMS: [&str; 7] = [
@@ -131,20 +136,14 @@ pub(crate) const AUTH_PARAMS: [&str; 7] = [
 const INLINE_PARAMS: usize = 4;
 
 /// A query parameter's name and value, `UriEncode`d.
-type EncodedPair<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
-
-/// Writes the `value` of the `index`th authentication parameter.
-pub(crate) type AuthWriter<'w> = dyn FnMut(usize, &mut Vec<u8>) + 'w;
+type EncodedPair<'a> = (Cow<'a, str>, Cow<'a, str>);
 
 /// Appends the canonical query string: the request's parameters, encoded and sorted (by
-/// encoded name, then value: byte order, as AWS does), merged with `auth`, whose names are
-/// already in canonical order and whose values `write_auth` appends already encoded.
-pub(crate) fn write_query<'a>(
-    out: &mut Vec<u8>,
-    given: &'a [(&'a str, &'a str)],
-    auth: &[&'static str],
-    write_auth: &mut AuthWriter<'_>,
-) -> Result<()> {
+/// encoded name, then value: byte order, as AWS does), merged with `auth`, the rendered
+/// authentication parameters (`X-Amz-Algorithm=…&…&X-Amz-SignedHeaders=…`: already encoded,
+/// in canonical order, from the first to the sixth of [`AUTH_PARAMS`]; empty for header
+/// signing).
+pub(crate) fn write_query<'g>(out: &mut String, given: &'g [(&'g str, &'g str)], auth: &str) -> Result<()> {
     if !auth.is_empty() {
         if let Some((name, _)) = given.iter().find(|(n, _)| AUTH_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(n))) {
             return Err(Error::InvalidQuery {
@@ -154,22 +153,14 @@ pub(crate) fn write_query<'a>(
         }
     }
     if given.is_empty() {
-        // The common presigned GET: only the authentication parameters, already in order.
-        for (index, name) in auth.iter().enumerate() {
-            if index > 0 {
-                out.push(b'&');
-            }
-            out.extend_from_slice(name.as_bytes());
-            out.push(b'=');
-            write_auth(index, out);
-        }
+        out.push_str(auth);
         return Ok(());
     }
-    let encode = |&(n, v): &(&'a str, &'a str)| (encode::query_component(n), encode::query_component(v));
+    let encode = |&(n, v): &(&'g str, &'g str)| (encode::query_component(n), encode::query_component(v));
     // Part URLs and most requests carry a handful of parameters: sort those on the stack.
-    let mut inline: [EncodedPair<'a>; INLINE_PARAMS] = Default::default();
-    let mut heap: Vec<EncodedPair<'a>> = Vec::new();
-    let params: &mut [EncodedPair<'a>] = if given.len() <= INLINE_PARAMS {
+    let mut inline: [EncodedPair<'g>; INLINE_PARAMS] = Default::default();
+    let mut heap: Vec<EncodedPair<'g>> = Vec::new();
+    let params: &mut [EncodedPair<'g>] = if given.len() <= INLINE_PARAMS {
         for (slot, pair) in inline.iter_mut().zip(given) {
             *slot = encode(pair);
         }
@@ -179,34 +170,61 @@ pub(crate) fn write_query<'a>(
         &mut heap
     };
     params.sort_unstable();
-    let mut rest = params.iter().peekable();
-    let mut first = true;
-    let mut separator = |out: &mut Vec<u8>| {
-        if !std::mem::take(&mut first) {
-            out.push(b'&');
+    let mut joiner = Joiner::default();
+    if auth.is_empty() {
+        for (n, v) in params.iter() {
+            joiner.pair(out, n, v);
         }
+        return Ok(());
+    }
+    // Usually every parameter sorts wholly before or after the authentication block (S3's are
+    // lowercase, after `X-Amz-…`): the block is then copied whole, not merged entry by entry.
+    let (first, last) = (AUTH_PARAMS[0], AUTH_PARAMS[5]);
+    let before = params.partition_point(|(n, _)| n.as_ref() < first);
+    let entries: &mut dyn Iterator<Item = &str> = if params.get(before).is_none_or(|(n, _)| n.as_ref() > last) {
+        &mut std::iter::once(auth)
+    } else {
+        &mut auth.split('&')
     };
-    for (index, &name) in auth.iter().enumerate() {
-        while let Some((n, v)) = rest.next_if(|(n, _)| n.as_ref() < name.as_bytes()) {
-            separator(out);
-            push_pair(out, n, v);
+    let mut rest = params.iter().peekable();
+    for entry in entries {
+        let name = param_name(entry);
+        while let Some((n, v)) = rest.next_if(|(n, _)| n.as_ref() < name) {
+            joiner.pair(out, n, v);
         }
-        separator(out);
-        out.extend_from_slice(name.as_bytes());
-        out.push(b'=');
-        write_auth(index, out);
+        joiner.next(out);
+        out.push_str(entry);
     }
     for (n, v) in rest {
-        separator(out);
-        push_pair(out, n, v);
+        joiner.pair(out, n, v);
     }
     Ok(())
 }
 
-fn push_pair(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
-    out.extend_from_slice(name);
-    out.push(b'=');
-    out.extend_from_slice(value);
+/// The name of `name=value`.
+fn param_name(entry: &str) -> &str {
+    entry.split('=').next().unwrap_or(entry)
+}
+
+/// Puts `&` between query parameters.
+#[derive(Default)]
+struct Joiner {
+    started: bool,
+}
+
+impl Joiner {
+    fn next(&mut self, out: &mut String) {
+        if std::mem::replace(&mut self.started, true) {
+            out.push('&');
+        }
+    }
+
+    fn pair(&mut self, out: &mut String, name: &str, value: &str) {
+        self.next(out);
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+    }
 }
 
 /// Appends the path as sent and returns the canonical URI when it differs from it.
@@ -214,9 +232,9 @@ fn push_pair(out: &mut Vec<u8>, name: &[u8], value: &[u8]) {
 /// S3: both are the raw path encoded once. Normalized: the path is already in wire form; it
 /// is normalised and sent with only what cannot stand in a request line escaped, and the
 /// canonical URI encodes it once more.
-pub(crate) fn write_path(path: &str, mode: PathMode, out: &mut Vec<u8>) -> Result<Option<Vec<u8>>> {
+pub(crate) fn write_path(path: &str, mode: PathMode, out: &mut String) -> Result<Option<String>> {
     if path.is_empty() {
-        out.push(b'/');
+        out.push('/');
         return Ok(None);
     }
     if !path.starts_with('/') {
@@ -224,14 +242,14 @@ pub(crate) fn write_path(path: &str, mode: PathMode, out: &mut Vec<u8>) -> Resul
     }
     match mode {
         PathMode::S3 => {
-            encode::push_path(out, path);
+            encode::encode_path(out, path);
             Ok(None)
         }
         PathMode::Normalized => {
             let normalized = encode::normalize_path(path);
             encode::push_wire_path(out, &normalized);
-            let mut canonical = Vec::with_capacity(normalized.len() + 16);
-            encode::push_path(&mut canonical, &normalized);
+            let mut canonical = String::with_capacity(normalized.len() + 16);
+            encode::encode_path(&mut canonical, &normalized);
             Ok(Some(canonical))
         }
     }
@@ -347,7 +365,7 @@ mod tests {
         let h = Headers::new("example.com", &given, &[]).unwrap();
         assert_eq!(render(&h), "host:example.com\nmy-header1:a b,c\nx-amz-meta-a:1\n");
         let mut names = Vec::new();
-        h.write_names(&mut names, plain);
+        h.write_names(&mut names);
         assert_eq!(names, b"host;my-header1;x-amz-meta-a");
     }
 
@@ -361,9 +379,10 @@ mod tests {
     }
 
     fn query(given: &[(&str, &str)], auth: &[&'static str]) -> Result<String> {
-        let mut out = Vec::new();
-        write_query(&mut out, given, auth, &mut |i, out| out.extend_from_slice(i.to_string().as_bytes()))?;
-        Ok(String::from_utf8(out).unwrap())
+        let auth: Vec<String> = auth.iter().enumerate().map(|(i, name)| format!("{name}={i}")).collect();
+        let mut out = String::new();
+        write_query(&mut out, given, &auth.join("&"))?;
+        Ok(out)
     }
 
     #[test]
@@ -378,6 +397,11 @@ mod tests {
         let many: Vec<(String, String)> = (0..20).rev().map(|i| (format!("p{i:02}"), String::new())).collect();
         let many: Vec<(&str, &str)> = many.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         assert!(query(&many, &[]).unwrap().starts_with("p00=&p01=&p02="));
+        // Nothing between the first and last authentication parameter: the block goes whole.
+        assert_eq!(
+            query(&[("b", "2"), ("A", "1")], &["X-Amz-Algorithm", "X-Amz-Date"]).unwrap(),
+            "A=1&X-Amz-Algorithm=0&X-Amz-Date=1&b=2"
+        );
         assert_eq!(query(&[("x-amz-signature", "0")], &["X-Amz-Date"]).unwrap_err().code(), "INVALID_QUERY");
     }
 }

@@ -39,63 +39,71 @@ const PATH: SafeTable = table(b"/", &[]);
 /// raw passes, `%` included, so existing escapes are kept.
 const WIRE_PATH: SafeTable = table(b"!$%&'()*+,/:;=@", b"");
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+/// `%00%01…%FF`: every byte's escape, three characters each, sliced out as `&str` so encoded
+/// text is built as a `String` without a UTF-8 validation pass over the result.
+const ESCAPES: &str = {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    const BYTES: [u8; 768] = {
+        let mut t = [0u8; 768];
+        let mut b = 0;
+        while b < 256 {
+            t[3 * b] = b'%';
+            t[3 * b + 1] = HEX[b >> 4];
+            t[3 * b + 2] = HEX[b & 15];
+            b += 1;
+        }
+        t
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(text) => text,
+        Err(_) => panic!("escapes are ASCII"),
+    }
+};
 
 /// Appends `input` to `out`, percent-encoding (uppercase hex) every byte `safe` rejects.
-fn push_encoded(out: &mut Vec<u8>, input: &[u8], safe: &SafeTable) {
+fn push_encoded(out: &mut String, input: &str, safe: &SafeTable) {
     let mut rest = input;
-    // Copy each run of safe bytes at once, then encode the byte that ended it.
-    while let Some(run) = rest.iter().position(|&b| !safe[b as usize]) {
-        let b = rest[run];
-        out.extend_from_slice(&rest[..run]);
-        out.extend_from_slice(&[b'%', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]]);
-        rest = &rest[run + 1..];
+    // Copy each run of safe bytes at once, then escape the character that ended it, every
+    // byte of it. Safe bytes are ASCII, so a run always ends on a character boundary.
+    while let Some(run) = rest.bytes().position(|b| !safe[b as usize]) {
+        out.push_str(&rest[..run]);
+        let tail = &rest[run..];
+        let width = tail.chars().next().map_or(1, char::len_utf8);
+        for &b in &tail.as_bytes()[..width] {
+            let at = 3 * b as usize;
+            out.push_str(&ESCAPES[at..at + 3]);
+        }
+        rest = &tail[width..];
     }
-    out.extend_from_slice(rest);
+    out.push_str(rest);
 }
 
 /// `UriEncode(value)` for a query name or value; borrowed when nothing needs encoding.
-pub(crate) fn query_component(value: &str) -> Cow<'_, [u8]> {
+pub(crate) fn query_component(value: &str) -> Cow<'_, str> {
     if value.bytes().all(|b| QUERY_COMPONENT[b as usize]) {
-        return Cow::Borrowed(value.as_bytes());
+        return Cow::Borrowed(value);
     }
-    let mut out = Vec::with_capacity(value.len() + 16);
-    push_encoded(&mut out, value.as_bytes(), &QUERY_COMPONENT);
+    let mut out = String::with_capacity(value.len() + 16);
+    push_encoded(&mut out, value, &QUERY_COMPONENT);
     Cow::Owned(out)
 }
 
-/// Appends `UriEncode(value)` (query rules: `/` becomes `%2F`) as bytes.
-pub(crate) fn push_query_component(out: &mut Vec<u8>, value: &[u8]) {
-    push_encoded(out, value, &QUERY_COMPONENT);
-}
-
-/// Appends `UriEncode(raw_path)` (`/` kept) as bytes.
-pub(crate) fn push_path(out: &mut Vec<u8>, raw_path: &str) {
-    push_encoded(out, raw_path.as_bytes(), &PATH);
-}
-
-/// Appends a path that is already in wire form, escaping only what a request line cannot
-/// carry (spaces, controls, non-ASCII, `#`, `?`, quotes, braces…).
-pub(crate) fn push_wire_path(out: &mut Vec<u8>, path: &str) {
-    push_encoded(out, path.as_bytes(), &WIRE_PATH);
-}
-
-fn push_str_encoded(out: &mut String, input: &str, safe: &SafeTable) {
-    let mut bytes = Vec::with_capacity(input.len() + 16);
-    push_encoded(&mut bytes, input.as_bytes(), safe);
-    // Encoding only replaces whole UTF-8 sequences by ASCII, so the result is UTF-8.
-    out.push_str(&String::from_utf8_lossy(&bytes));
-}
-
-/// Appends `UriEncode(value)` (query rules: `/` becomes `%2F`) to `out`.
+/// Appends `UriEncode(value)` (query rules: `/` becomes `%2F`) to `out`: a query name or
+/// value.
 pub fn encode_query_component(out: &mut String, value: &str) {
-    push_str_encoded(out, value, &QUERY_COMPONENT);
+    push_encoded(out, value, &QUERY_COMPONENT);
 }
 
 /// Appends `UriEncode(raw_path)` with `/` kept to `out`: S3's encoding of an object path,
 /// applied exactly once (`photos/cat picture.jpg` → `photos/cat%20picture.jpg`).
 pub fn encode_path(out: &mut String, raw_path: &str) {
-    push_str_encoded(out, raw_path, &PATH);
+    push_encoded(out, raw_path, &PATH);
+}
+
+/// Appends a path that is already in wire form, escaping only what a request line cannot
+/// carry (spaces, controls, non-ASCII, `#`, `?`, quotes, braces…).
+pub(crate) fn push_wire_path(out: &mut String, path: &str) {
+    push_encoded(out, path, &WIRE_PATH);
 }
 
 /// RFC 3986 dot-segment removal plus merging of empty segments, as the generic SigV4 rules
@@ -145,16 +153,16 @@ mod tests {
 
     #[test]
     fn unreserved_characters_pass_and_the_rest_is_uppercase_hex() {
-        let query = |s: &str| String::from_utf8(query_component(s).into_owned()).unwrap();
+        let query = |s: &str| query_component(s).into_owned();
         assert_eq!(query("AZaz09-._~"), "AZaz09-._~");
         assert_eq!(query("a b/c+d=e&f"), "a%20b%2Fc%2Bd%3De%26f");
         assert_eq!(query("ሴ"), "%E1%88%B4");
         let mut out = String::new();
         encode_path(&mut out, "/photos/2024/cat picture$.jpg");
         assert_eq!(out, "/photos/2024/cat%20picture%24.jpg");
-        let mut wire = Vec::new();
+        let mut wire = String::new();
         push_wire_path(&mut wire, "/a%3Ab c/ሴ?#");
-        assert_eq!(wire, b"/a%3Ab%20c/%E1%88%B4%3F%23");
+        assert_eq!(wire, "/a%3Ab%20c/%E1%88%B4%3F%23");
     }
 
     proptest! {

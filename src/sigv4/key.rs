@@ -1,5 +1,6 @@
 //! The signing key, `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`,
-//! and the per-thread cache that derives it once a day.
+//! and the per-thread cache that derives it once a day, together with the rest of what a
+//! signature needs from its scope.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -43,11 +44,6 @@ impl SigningKey {
         &self.bytes
     }
 
-    /// The HMAC state already keyed with this key.
-    pub(crate) fn keyed(&self) -> &HmacSha256 {
-        &self.keyed
-    }
-
     /// HMAC-SHA256 of the concatenated `parts` under this key.
     pub fn sign_parts(&self, parts: &[&[u8]]) -> [u8; 32] {
         let mut mac = self.keyed.clone();
@@ -87,12 +83,74 @@ fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
 /// credential sets never derives twice a day, and a bounded list cannot grow without limit.
 const CACHE_SLOTS: usize = 16;
 
+/// SHA-256's block size.
+const BLOCK: usize = 64;
+
+/// Everything a signature needs from its scope (secret, date, region, service), kept per
+/// thread so that signing repeats none of it.
+pub(crate) struct Scope {
+    key: SigningKey,
+    /// `YYYYMMDD/region/service/aws4_request`.
+    text: Box<str>,
+    /// `%2FYYYYMMDD%2Fregion%2Fservice%2Faws4_request`: the `X-Amz-Credential` value after
+    /// the access key id. Region and service are validated to unreserved characters.
+    query: Box<str>,
+    /// `AWS4-HMAC-SHA256\n{timestamp}\n{scope}\n`: the string to sign up to the canonical
+    /// request's hash, for the last timestamp signed.
+    sts_prefix: Vec<u8>,
+    /// The HMAC state after the first 64 bytes of the string to sign, which depend only on
+    /// that timestamp and the scope: every signature within the same second starts from it.
+    /// `None` when the prefix is shorter than a block (a one-letter region).
+    after_first_block: Option<HmacSha256>,
+}
+
+impl Scope {
+    fn new(key: SigningKey, date: &str, region: &str, service: &str) -> Self {
+        let text = format!("{date}/{region}/{service}/aws4_request");
+        let query = format!("%2F{}", text.replace('/', "%2F"));
+        Scope { key, text: text.into(), query: query.into(), sts_prefix: Vec::new(), after_first_block: None }
+    }
+
+    /// `YYYYMMDD/region/service/aws4_request`.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The credential scope encoded for a query, starting with its `%2F` separator.
+    pub(crate) fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// Signs the string to sign for `timestamp` (`YYYYMMDDTHHMMSSZ`) and the hex hash of a
+    /// canonical request; returns the HMAC and the string to sign's prefix (for debugging).
+    pub(crate) fn sign(&mut self, timestamp: &[u8; 16], hash_hex: &[u8; 64]) -> ([u8; 32], &[u8]) {
+        if self.sts_prefix.get(17..33) != Some(timestamp) {
+            self.sts_prefix.clear();
+            for part in [super::ALGORITHM.as_bytes(), b"\n", timestamp, b"\n", self.text.as_bytes(), b"\n"] {
+                self.sts_prefix.extend_from_slice(part);
+            }
+            self.after_first_block = self.sts_prefix.get(..BLOCK).map(|block| {
+                let mut mac = self.key.keyed.clone();
+                mac.update(block);
+                mac
+            });
+        }
+        let (mut mac, rest) = match &self.after_first_block {
+            Some(mac) => (mac.clone(), &self.sts_prefix[BLOCK..]),
+            None => (self.key.keyed.clone(), &self.sts_prefix[..]),
+        };
+        mac.update(rest);
+        mac.update(hash_hex);
+        (mac.finalize().into_bytes().into(), &self.sts_prefix)
+    }
+}
+
 struct CacheEntry {
     fingerprint: [u8; 32],
     date: [u8; 8],
     region: Box<str>,
     service: Box<str>,
-    key: SigningKey,
+    scope: Scope,
 }
 
 thread_local! {
@@ -106,38 +164,42 @@ thread_local! {
 
 /// The signing key for `credentials` and the scope, from this thread's cache when it has it.
 pub(crate) fn cached_key(credentials: &Credentials, date: &str, region: &str, service: &str) -> SigningKey {
-    with_cached_key(credentials, date, region, service, SigningKey::clone)
+    with_scope(credentials, date, region, service, |scope| scope.key.clone())
 }
 
-/// Runs `f` on the cached signing key without copying it out of the cache.
-pub(crate) fn with_cached_key<T>(
+/// Runs `f` on the cached scope (deriving its key first when this thread has not yet).
+/// `f` must not sign: the cache is borrowed while it runs.
+pub(crate) fn with_scope<T>(
     credentials: &Credentials,
     date: &str,
     region: &str,
     service: &str,
-    f: impl FnOnce(&SigningKey) -> T,
+    f: impl FnOnce(&mut Scope) -> T,
 ) -> T {
     let fingerprint = credentials.fingerprint();
-    let outcome = CACHE.with_borrow(|entries| {
-        let hit = entries.iter().rev().find(|e| {
+    CACHE.with_borrow_mut(|entries| {
+        let hit = entries.iter().rposition(|e| {
             e.date.as_slice() == date.as_bytes()
                 && &e.fingerprint == fingerprint
                 && &*e.region == region
                 && &*e.service == service
         });
-        match hit {
-            Some(entry) => Ok(f(&entry.key)),
-            None => Err(f),
-        }
-    });
-    match outcome {
-        Ok(result) => result,
-        Err(f) => f(&derive_and_cache(credentials, date, region, service)),
-    }
+        let at = match hit {
+            Some(at) => at,
+            None => derive_into(entries, credentials, date, region, service),
+        };
+        f(&mut entries[at].scope)
+    })
 }
 
-fn derive_and_cache(credentials: &Credentials, date: &str, region: &str, service: &str) -> SigningKey {
-    let fingerprint = credentials.fingerprint();
+/// Derives the key for the scope into the cache and returns its index.
+fn derive_into(
+    entries: &mut Vec<CacheEntry>,
+    credentials: &Credentials,
+    date: &str,
+    region: &str,
+    service: &str,
+) -> usize {
     #[cfg(test)]
     DERIVATIONS.with(|n| n.set(n.get() + 1));
     let key = SigningKey::derive(credentials.secret_access_key(), date, region, service);
@@ -145,21 +207,19 @@ fn derive_and_cache(credentials: &Credentials, date: &str, region: &str, service
     if date.len() == 8 {
         date_bytes.copy_from_slice(date.as_bytes());
     }
-    CACHE.with_borrow_mut(|entries| {
-        // A new day makes yesterday's keys useless; drop them before evicting anything else.
-        entries.retain(|e| e.date == date_bytes);
-        if entries.len() >= CACHE_SLOTS {
-            entries.remove(0);
-        }
-        entries.push(CacheEntry {
-            fingerprint: *fingerprint,
-            date: date_bytes,
-            region: region.into(),
-            service: service.into(),
-            key: key.clone(),
-        });
+    // A new day makes yesterday's keys useless; drop them before evicting anything else.
+    entries.retain(|e| e.date == date_bytes);
+    if entries.len() >= CACHE_SLOTS {
+        entries.remove(0);
+    }
+    entries.push(CacheEntry {
+        fingerprint: *credentials.fingerprint(),
+        date: date_bytes,
+        region: region.into(),
+        service: service.into(),
+        scope: Scope::new(key, date, region, service),
     });
-    key
+    entries.len() - 1
 }
 
 #[cfg(test)]
@@ -177,6 +237,28 @@ mod tests {
         let key = SigningKey::derive("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "20130524", "us-east-1", "s3");
         assert_eq!(hex::encode(key.as_bytes()), "dbb893acc010964918f1fd433add87c70e8b0db6be30c1fbeafefa5ec6ba8378");
         assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
+    }
+
+    #[test]
+    fn scope_signs_like_a_plain_hmac_of_the_string_to_sign() {
+        // "a" makes the prefix shorter than one block: no state is kept after it.
+        for region in ["us-east-1", "a"] {
+            let key = SigningKey::derive("secret", "20240101", region, "s3");
+            let mut scope = Scope::new(key.clone(), "20240101", region, "s3");
+            assert_eq!(scope.query(), format!("%2F20240101%2F{region}%2Fs3%2Faws4_request"));
+            for (timestamp, fill) in
+                [(b"20240101T000000Z", b'a'), (b"20240101T000001Z", b'b'), (b"20240101T000001Z", b'c')]
+            {
+                let hash = [fill; 64];
+                let sts = format!(
+                    "AWS4-HMAC-SHA256\n{}\n20240101/{region}/s3/aws4_request\n",
+                    std::str::from_utf8(timestamp).unwrap()
+                );
+                let (mac, prefix) = scope.sign(timestamp, &hash);
+                assert_eq!(prefix, sts.as_bytes());
+                assert_eq!(mac, key.sign_parts(&[sts.as_bytes(), &hash]), "{region} {fill}");
+            }
+        }
     }
 
     #[test]

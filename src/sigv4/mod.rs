@@ -80,29 +80,52 @@ impl PayloadHash {
     pub(crate) fn render<'b>(&self, buf: &'b mut [u8; 64]) -> &'b str {
         match self {
             PayloadHash::Unsigned => UNSIGNED_PAYLOAD,
-            PayloadHash::Sha256(digest) => hex_into(digest, buf),
+            PayloadHash::Sha256(digest) => {
+                hex_into(digest, buf);
+                hex_str(buf)
+            }
         }
     }
 }
 
-/// Lowercase hex of a 32-byte digest, without allocating.
-pub(crate) fn hex_into<'b>(digest: &[u8; 32], buf: &'b mut [u8; 64]) -> &'b str {
-    /// Each byte's two lowercase hex digits: one lookup per byte.
-    const PAIRS: [[u8; 2]; 256] = {
+/// Lowercase hex of a 32-byte digest into `buf`, without allocating (read it back with
+/// [`hex_str`]).
+pub(crate) fn hex_into(digest: &[u8; 32], buf: &mut [u8; 64]) {
+    /// Each byte's two lowercase hex digits as one little-endian `u16`: one lookup per byte.
+    const PAIRS: [u16; 256] = {
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut t = [[0u8; 2]; 256];
+        let mut t = [0u16; 256];
         let mut b = 0;
         while b < 256 {
-            t[b] = [HEX[b >> 4], HEX[b & 15]];
+            t[b] = u16::from_le_bytes([HEX[b >> 4], HEX[b & 15]]);
             b += 1;
         }
         t
     };
     for (pair, &byte) in buf.chunks_exact_mut(2).zip(digest) {
-        pair.copy_from_slice(&PAIRS[byte as usize]);
+        pair.copy_from_slice(&PAIRS[byte as usize].to_le_bytes());
     }
-    // Only hex digits were written.
-    std::str::from_utf8(buf).unwrap_or_default()
+}
+
+/// The text of a buffer [`hex_into`] filled.
+pub(crate) fn hex_str(hex: &[u8; 64]) -> &str {
+    // Only hex digits are ever written into these buffers.
+    std::str::from_utf8(hex).unwrap_or_default()
+}
+
+/// `value` in decimal, written into `buf` (no allocation).
+pub(crate) fn decimal(mut value: u64, buf: &mut [u8; 20]) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 /// The HTTP request to sign, borrowed from the caller.
@@ -218,4 +241,18 @@ fn checked_scope_part(value: &str, error: impl Fn(std::borrow::Cow<'static, str>
         return Err(error("only letters, digits, '-', '_' and '.' are allowed".into()));
     }
     Ok(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn hex_matches_the_hex_crate(digest in any::<[u8; 32]>()) {
+            let mut buf = [0u8; 64];
+            super::hex_into(&digest, &mut buf);
+            prop_assert_eq!(super::hex_str(&buf), hex::encode(digest));
+        }
+    }
 }

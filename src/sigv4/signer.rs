@@ -1,16 +1,17 @@
 //! Query presigning and `Authorization` header signing over one canonical-request builder.
 
+use std::cell::RefCell;
+use std::fmt;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
-use std::cell::RefCell;
 use time::OffsetDateTime;
 
 use super::batch::Batch;
-use super::canonical::{self, AUTH_PARAMS, Headers};
-use super::encode;
-use super::key::{SigningKey, cached_key, with_cached_key};
-use super::{ALGORITHM, AmzDate, MAX_EXPIRES_SECONDS, Request, SigningConfig, hex_into};
+use super::canonical::{self, Headers};
+use super::encode::encode_query_component;
+use super::key::{Scope, SigningKey, cached_key, with_scope};
+use super::{ALGORITHM, AmzDate, MAX_EXPIRES_SECONDS, Request, SigningConfig, decimal, hex_into, hex_str};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 
@@ -19,9 +20,21 @@ use crate::error::{Error, Result};
 /// `Signer` is `Send + Sync`: share one across threads (in an `Arc` or a `static`). Signing
 /// keys are derived once per (secret, day, region, service) and cached per thread, so the
 /// hot path takes no lock and a rotated secret never meets a stale key.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Signer {
     credentials: Credentials,
+    /// The access key id as `X-Amz-Credential` starts, encoded once rather than per URL.
+    access_key_query: Box<str>,
+    /// `&X-Amz-Security-Token=…`, encoded once (empty without a session token): tokens run
+    /// to a kilobyte, and encoding one per URL would cost more than the hashing.
+    token_query: Box<str>,
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The encoded token is a copy of a secret: only the (redacting) credentials show.
+        f.debug_struct("Signer").field("credentials", &self.credentials).finish_non_exhaustive()
+    }
 }
 
 /// A presigned request's path and query, ready to append to `scheme://host`.
@@ -104,22 +117,41 @@ enum Carrier {
 /// Buffers reused across signatures on one thread, so signing allocates only its output.
 #[derive(Default)]
 struct Scratch {
-    /// Path and query as sent (ASCII only: everything else is percent-encoded).
-    url: Vec<u8>,
     canonical_request: Vec<u8>,
-    string_to_sign: Vec<u8>,
+    /// The rendered `X-Amz-*` parameters of a presigned URL.
+    auth: String,
+    /// Filled only when explaining: the hot path does not copy it.
+    string_to_sign: Option<Vec<u8>>,
+    /// The last signing second and its `AmzDate`: URLs signed in the same second (nearly all,
+    /// under load) skip the calendar arithmetic.
+    date: Option<(i64, AmzDate)>,
 }
 
 impl Scratch {
-    /// The path and query, as text.
-    fn url(&self) -> &str {
-        // Only ASCII is ever written to `url`: validation cannot fail.
-        std::str::from_utf8(&self.url).unwrap_or_default()
+    fn date(&mut self, now: OffsetDateTime) -> Result<AmzDate> {
+        let second = now.unix_timestamp();
+        match self.date {
+            Some((cached, date)) if cached == second => Ok(date),
+            _ => {
+                let date = AmzDate::new(now)?;
+                self.date = Some((second, date));
+                Ok(date)
+            }
+        }
     }
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// One signature's inputs.
+#[derive(Clone, Copy)]
+struct Job<'j> {
+    request: &'j Request<'j>,
+    config: &'j SigningConfig,
+    carrier: Carrier,
+    date: &'j AmzDate,
 }
 
 /// The signature and, for header signing, the headers the signer added.
@@ -131,7 +163,14 @@ struct Signed {
 impl Signer {
     /// A signer for `credentials`.
     pub fn new(credentials: Credentials) -> Self {
-        Signer { credentials }
+        let mut access_key_query = String::new();
+        encode_query_component(&mut access_key_query, credentials.access_key_id());
+        let mut token_query = String::new();
+        if let Some(token) = credentials.session_token() {
+            token_query.push_str("&X-Amz-Security-Token=");
+            encode_query_component(&mut token_query, token);
+        }
+        Signer { credentials, access_key_query: access_key_query.into(), token_query: token_query.into() }
     }
 
     /// The credentials this signer uses.
@@ -188,14 +227,22 @@ impl Signer {
         batch: Option<&mut Batch>,
     ) -> Result<OffsetDateTime> {
         let expires_seconds = check_expiry(expires_in)?;
-        let date = AmzDate::new(now)?;
-        let expires_at = self.check_credentials_cover(&date, expires_seconds)?;
         SCRATCH.with_borrow_mut(|scratch| {
-            let signed = self.sign(request, config, Carrier::Query { expires_seconds }, &date, scratch, batch)?;
-            scratch.url.extend_from_slice(b"&X-Amz-Signature=");
-            scratch.url.extend_from_slice(&signed.signature);
-            out.push_str(scratch.url());
-            Ok(expires_at)
+            let date = scratch.date(now)?;
+            let expires_at = self.check_credentials_cover(&date, expires_seconds)?;
+            let job = Job { request, config, carrier: Carrier::Query { expires_seconds }, date: &date };
+            let start = out.len();
+            match self.sign(job, scratch, out, batch) {
+                Ok(signed) => {
+                    out.push_str("&X-Amz-Signature=");
+                    out.push_str(hex_str(&signed.signature));
+                    Ok(expires_at)
+                }
+                Err(error) => {
+                    out.truncate(start);
+                    Err(error)
+                }
+            }
         })
     }
 
@@ -214,9 +261,11 @@ impl Signer {
         let date = AmzDate::new(now)?;
         self.check_credentials_cover(&date, 0)?;
         SCRATCH.with_borrow_mut(|scratch| {
-            let signed = self.sign(request, config, Carrier::Header, &date, scratch, None)?;
-            let signature = String::from_utf8_lossy(&signed.signature).into_owned();
-            Ok(SignedHeaders { path_and_query: scratch.url().to_string(), headers: signed.added, signature })
+            let mut path_and_query = String::with_capacity(request.path.len() * 3 / 2 + 64);
+            let job = Job { request, config, carrier: Carrier::Header, date: &date };
+            let signed = self.sign(job, scratch, &mut path_and_query, None)?;
+            let signature = hex_str(&signed.signature).to_string();
+            Ok(SignedHeaders { path_and_query, headers: signed.added, signature })
         })
     }
 
@@ -253,17 +302,18 @@ impl Signer {
         if let Carrier::Query { expires_seconds } = carrier {
             self.check_credentials_cover(&date, expires_seconds)?;
         }
-        let mut scratch = Scratch::default();
-        let signed = self.sign(request, config, carrier, &date, &mut scratch, None)?;
-        let signature = String::from_utf8_lossy(&signed.signature).into_owned();
-        let mut path_and_query = scratch.url().to_string();
+        let mut scratch = Scratch { string_to_sign: Some(Vec::new()), ..Scratch::default() };
+        let mut path_and_query = String::new();
+        let signed =
+            self.sign(Job { request, config, carrier, date: &date }, &mut scratch, &mut path_and_query, None)?;
+        let signature = hex_str(&signed.signature).to_string();
         if let Carrier::Query { .. } = carrier {
             path_and_query.push_str("&X-Amz-Signature=");
             path_and_query.push_str(&signature);
         }
         Ok(Explanation {
             canonical_request: String::from_utf8_lossy(&scratch.canonical_request).into_owned(),
-            string_to_sign: String::from_utf8_lossy(&scratch.string_to_sign).into_owned(),
+            string_to_sign: String::from_utf8_lossy(&scratch.string_to_sign.unwrap_or_default()).into_owned(),
             signature,
             path_and_query,
         })
@@ -274,17 +324,10 @@ impl Signer {
         self.signing_key(date, config).sign_hex(string_to_sign.as_bytes())
     }
 
-    /// The one signing pass: writes the path and query to `scratch.url`, builds the
-    /// canonical request and string to sign in `scratch`, and signs.
-    fn sign(
-        &self,
-        request: &Request<'_>,
-        config: &SigningConfig,
-        carrier: Carrier,
-        date: &AmzDate,
-        scratch: &mut Scratch,
-        mut batch: Option<&mut Batch>,
-    ) -> Result<Signed> {
+    /// The one signing pass: appends the path and query as sent to `out`, builds the
+    /// canonical request in `scratch`, and signs it.
+    fn sign(&self, job: Job<'_>, scratch: &mut Scratch, out: &mut String, batch: Option<&mut Batch>) -> Result<Signed> {
+        let Job { request, config, carrier, date } = job;
         check_method(request.method)?;
         check_host(request.host)?;
         let mut payload_buf = [0u8; 64];
@@ -292,61 +335,49 @@ impl Signer {
         let added = self.added_headers(carrier, config, date, payload);
         let headers = Headers::new(request.host, request.headers, &added)?;
 
-        let url = &mut scratch.url;
-        url.clear();
-        let canonical_path = canonical::write_path(request.path, config.path_mode, url)?;
-        let path_end = url.len();
-        url.push(b'?');
-        match carrier {
-            Carrier::Query { expires_seconds } => {
-                self.write_auth_query(request, config, date, expires_seconds, &headers, url)?
+        let start = out.len();
+        let canonical_path = canonical::write_path(request.path, config.path_mode, out)?;
+        let path_end = out.len();
+        out.push('?');
+        with_scope(&self.credentials, date.date_stamp(), &config.region, &config.service, |scope| {
+            scratch.auth.clear();
+            if let Carrier::Query { expires_seconds } = carrier {
+                self.write_auth_params(scope, date, expires_seconds, &headers, &mut scratch.auth);
             }
-            Carrier::Header => canonical::write_query(url, request.query, &[], &mut |_, _| {})?,
-        }
+            canonical::write_query(out, request.query, &scratch.auth)?;
+            let creq = &mut scratch.canonical_request;
+            creq.clear();
+            let path = canonical_path.as_deref().unwrap_or(&out[start..path_end]);
+            for part in [request.method, "\n", path, "\n", &out[path_end + 1..], "\n"] {
+                creq.extend_from_slice(part.as_bytes());
+            }
+            headers.write(creq);
+            creq.push(b'\n');
+            headers.write_names(creq);
+            creq.push(b'\n');
+            creq.extend_from_slice(payload.as_bytes());
+            if out.len() == path_end + 1 {
+                out.truncate(path_end); // no query at all: no dangling '?'
+            }
 
-        let creq = &mut scratch.canonical_request;
-        creq.clear();
-        for part in [request.method.as_bytes(), b"\n", canonical_path.as_deref().unwrap_or(&url[..path_end]), b"\n"] {
-            creq.extend_from_slice(part);
-        }
-        creq.extend_from_slice(&url[path_end + 1..]);
-        creq.push(b'\n');
-        headers.write(creq);
-        creq.push(b'\n');
-        headers.write_names(creq, canonical::plain);
-        creq.push(b'\n');
-        creq.extend_from_slice(payload.as_bytes());
-        if url.len() == path_end + 1 {
-            url.truncate(path_end); // no query at all: no dangling '?'
-        }
-
-        let digest = match batch.as_deref_mut() {
-            Some(batch) => batch.digest(creq),
-            None => Sha256::digest(&creq[..]).into(),
-        };
-        let mut hash = [0u8; 64];
-        hex_into(&digest, &mut hash);
-        let sts = &mut scratch.string_to_sign;
-        sts.clear();
-        for part in [ALGORITHM.as_bytes(), b"\n", date.as_bytes(), b"\n"] {
-            sts.extend_from_slice(part);
-        }
-        push_scope(sts, date, config, b"/");
-        sts.push(b'\n');
-        sts.extend_from_slice(&hash);
-        let mac =
-            with_cached_key(&self.credentials, date.date_stamp(), &config.region, &config.service, |key| match batch {
-                Some(batch) => batch.mac(key.as_bytes(), key.keyed(), sts),
-                None => key.sign_parts(&[sts]),
-            });
-        let mut signature = [0u8; 64];
-        hex_into(&mac, &mut signature);
-
-        let added = match carrier {
-            Carrier::Query { .. } => Vec::new(),
-            Carrier::Header => self.sent_headers(&added, &headers, date, config, &signature),
-        };
-        Ok(Signed { signature, added })
+            let digest = match batch {
+                Some(batch) => batch.digest(creq),
+                None => Sha256::digest(&creq[..]).into(),
+            };
+            let mut hash = [0u8; 64];
+            hex_into(&digest, &mut hash);
+            let (mac, sts_prefix) = scope.sign(date.as_bytes(), &hash);
+            if let Some(sts) = &mut scratch.string_to_sign {
+                *sts = [sts_prefix, &hash].concat();
+            }
+            let mut signature = [0u8; 64];
+            hex_into(&mac, &mut signature);
+            let added = match carrier {
+                Carrier::Query { .. } => Vec::new(),
+                Carrier::Header => self.sent_headers(&added, &headers, scope, &signature),
+            };
+            Ok(Signed { signature, added })
+        })
     }
 
     /// The headers header signing adds and signs itself.
@@ -370,35 +401,32 @@ impl Signer {
         added
     }
 
-    /// The request's query merged with the `X-Amz-*` authentication parameters.
-    fn write_auth_query(
+    /// Appends the `X-Amz-*` authentication parameters but the signature, in canonical order.
+    fn write_auth_params(
         &self,
-        request: &Request<'_>,
-        config: &SigningConfig,
+        scope: &Scope,
         date: &AmzDate,
         expires_seconds: u64,
         headers: &Headers<'_>,
-        out: &mut Vec<u8>,
-    ) -> Result<()> {
-        let token = self.credentials.session_token();
-        let (names, params): (&[&'static str], &[Auth]) = if token.is_some() {
-            (&AUTH_PARAMS[..6], &Auth::WITH_TOKEN)
-        } else {
-            (&AUTH_NO_TOKEN, &Auth::WITHOUT_TOKEN)
-        };
-        canonical::write_query(out, request.query, names, &mut |index, out| match params[index] {
-            Auth::Algorithm => out.extend_from_slice(ALGORITHM.as_bytes()),
-            Auth::Credential => {
-                encode::push_query_component(out, self.credentials.access_key_id().as_bytes());
-                out.extend_from_slice(b"%2F");
-                // Region and service are validated to unreserved characters: only '/' needs escaping.
-                push_scope(out, date, config, b"%2F");
-            }
-            Auth::Date => out.extend_from_slice(date.as_bytes()),
-            Auth::Expires => push_decimal(out, expires_seconds),
-            Auth::SecurityToken => encode::push_query_component(out, token.unwrap_or_default().as_bytes()),
-            Auth::SignedHeaders => headers.write_names_encoded(out),
-        })
+        out: &mut String,
+    ) {
+        let mut digits = [0u8; 20];
+        for part in [
+            "X-Amz-Algorithm=",
+            ALGORITHM,
+            "&X-Amz-Credential=",
+            &self.access_key_query,
+            scope.query(),
+            "&X-Amz-Date=",
+            date.as_str(),
+            "&X-Amz-Expires=",
+            decimal(expires_seconds, &mut digits),
+            &self.token_query,
+            "&X-Amz-SignedHeaders=",
+        ] {
+            out.push_str(part);
+        }
+        headers.write_names_encoded(out);
     }
 
     /// `x-amz-date`, … and finally `authorization`, as the client must send them.
@@ -406,8 +434,7 @@ impl Signer {
         &self,
         added: &[(&'static str, &str)],
         headers: &Headers<'_>,
-        date: &AmzDate,
-        config: &SigningConfig,
+        scope: &Scope,
         signature: &[u8; 64],
     ) -> Vec<(&'static str, String)> {
         let mut sent: Vec<(&'static str, String)> = added.iter().map(|&(n, v)| (n, v.to_string())).collect();
@@ -415,9 +442,9 @@ impl Signer {
         for part in [ALGORITHM.as_bytes(), b" Credential=", self.credentials.access_key_id().as_bytes(), b"/"] {
             authorization.extend_from_slice(part);
         }
-        push_scope(&mut authorization, date, config, b"/");
+        authorization.extend_from_slice(scope.text().as_bytes());
         authorization.extend_from_slice(b", SignedHeaders=");
-        headers.write_names(&mut authorization, canonical::plain);
+        headers.write_names(&mut authorization);
         authorization.extend_from_slice(b", Signature=");
         authorization.extend_from_slice(signature);
         sent.push(("authorization", String::from_utf8_lossy(&authorization).into_owned()));
@@ -444,51 +471,6 @@ impl Signer {
         }
         Ok(url_expires_at)
     }
-}
-
-/// The authentication parameters, in the canonical order of their names.
-#[derive(Clone, Copy)]
-enum Auth {
-    Algorithm,
-    Credential,
-    Date,
-    Expires,
-    SecurityToken,
-    SignedHeaders,
-}
-
-impl Auth {
-    const WITH_TOKEN: [Auth; 6] =
-        [Auth::Algorithm, Auth::Credential, Auth::Date, Auth::Expires, Auth::SecurityToken, Auth::SignedHeaders];
-    const WITHOUT_TOKEN: [Auth; 5] =
-        [Auth::Algorithm, Auth::Credential, Auth::Date, Auth::Expires, Auth::SignedHeaders];
-}
-
-/// The authentication parameters without `X-Amz-Security-Token`, in canonical order.
-const AUTH_NO_TOKEN: [&str; 5] =
-    ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders"];
-
-/// Appends `YYYYMMDD/region/service/aws4_request`, with `separator` for `/`.
-fn push_scope(out: &mut Vec<u8>, date: &AmzDate, config: &SigningConfig, separator: &[u8]) {
-    for part in [&date.as_bytes()[..8], config.region.as_bytes(), config.service.as_bytes()] {
-        out.extend_from_slice(part);
-        out.extend_from_slice(separator);
-    }
-    out.extend_from_slice(b"aws4_request");
-}
-
-fn push_decimal(out: &mut Vec<u8>, mut value: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (value % 10) as u8;
-        value /= 10;
-        if value == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
