@@ -14,7 +14,7 @@ use super::plan::{MultipartPlan, Part};
 use crate::error::{Error, Result};
 use crate::s3::presigned::PresignedRequest;
 use crate::s3::{Bucket, Checksum, ContentMd5, DEFAULT_EXPIRY, Method, ObjectKey};
-use crate::sigv4::{Batch, Request, Signer, decimal};
+use crate::sigv4::{Batch, Request, SLOTS, Signer, Template, decimal};
 
 /// One part's presigned upload: the part (number and byte range) and its request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,11 +122,42 @@ impl<'a> PartUrls<'a> {
     /// Every part's presigned URL, in part order.
     pub fn sign_at(&self, signer: &Signer, now: OffsetDateTime) -> Result<Vec<PresignedPart>> {
         let mut signing = self.start();
+        signing.template = self.template(signer, now)?;
         let mut signed = Vec::with_capacity(self.plan.part_count() as usize);
         for part in self.plan.parts() {
             signed.push(signing.sign(self, signer, part, now)?);
         }
         Ok(signed)
+    }
+
+    /// The parts' requests as one template, the part number and per-part headers as slots.
+    fn template(&self, signer: &Signer, now: OffsetDateTime) -> Result<Option<Template>> {
+        let Some(first) = self.plan.part(1) else { return Ok(None) };
+        let mut length_buf = [0u8; 20];
+        let headers = self.headers(first, &mut length_buf);
+        let marked: Vec<(&str, &str)> =
+            headers.iter().zip(&SLOTS[1..]).map(|(&(name, _), &slot)| (name, slot)).collect();
+        let query = [("partNumber", SLOTS[0]), ("uploadId", self.upload_id)];
+        let path = self.bucket.object_path(self.key);
+        let request = Request::new("PUT", self.bucket.host(), &path).query(&query).headers(&marked);
+        signer.presign_template(&request, self.bucket.signing_config(), self.expires_in, now, 1 + marked.len())
+    }
+
+    /// The headers `part`'s request signs besides `host`; `length_buf` holds its length.
+    fn headers<'h>(&'h self, part: Part, length_buf: &'h mut [u8; 20]) -> Vec<(&'h str, &'h str)> {
+        let index = part.number as usize - 1;
+        // Most part URLs sign no header but `host`: no list is allocated for them.
+        let mut headers = Vec::new();
+        if self.bind_content_length {
+            headers.push(("content-length", decimal(part.size, length_buf)));
+        }
+        if let Some(md5) = self.content_md5.and_then(|all| all.get(index)) {
+            headers.push(md5.header());
+        }
+        if let Some(checksum) = self.checksums.and_then(|all| all.get(index)) {
+            headers.push(checksum.header());
+        }
+        headers
     }
 
     /// Every part's presigned URL, now (system clock).
@@ -143,7 +174,7 @@ impl<'a> PartUrls<'a> {
     }
 
     fn start(&self) -> PartSigning {
-        PartSigning { path: self.bucket.object_path(self.key), batch: Batch::new(), url_len: 0 }
+        PartSigning { path: self.bucket.object_path(self.key), template: None, batch: Batch::new(), url_len: 0 }
     }
 
     fn check_per_part(&self, option: &'static str, given: usize) -> Result<()> {
@@ -158,6 +189,9 @@ impl<'a> PartUrls<'a> {
 /// What stays the same from one part to the next.
 struct PartSigning {
     path: String,
+    /// The parts as one template, when it could be made; otherwise each part is signed
+    /// alone, resuming the canonical request's hash from `batch`.
+    template: Option<Template>,
     batch: Batch,
     /// The previous part URL's length, to allocate the next one at its final size.
     url_len: usize,
@@ -165,24 +199,10 @@ struct PartSigning {
 
 impl PartSigning {
     fn sign(&mut self, urls: &PartUrls<'_>, signer: &Signer, part: Part, now: OffsetDateTime) -> Result<PresignedPart> {
-        let index = part.number as usize - 1;
         let (mut number_buf, mut length_buf) = ([0u8; 20], [0u8; 20]);
         let number = decimal(part.number.into(), &mut number_buf);
-        let length = decimal(part.size, &mut length_buf);
-        let query = [("partNumber", number), ("uploadId", urls.upload_id)];
-        // Most part URLs sign no header but `host`: no list is allocated for them.
-        let mut headers: Vec<(&str, &str)> = Vec::new();
-        if urls.bind_content_length {
-            headers.push(("content-length", length));
-        }
-        if let Some(md5) = urls.content_md5.and_then(|all| all.get(index)) {
-            headers.push(md5.header());
-        }
-        if let Some(checksum) = urls.checksums.and_then(|all| all.get(index)) {
-            headers.push(checksum.header());
-        }
+        let headers = urls.headers(part, &mut length_buf);
         let bucket = urls.bucket;
-        let request = Request::new("PUT", bucket.host(), &self.path).query(&query).headers(&headers);
         // Every part URL is as long as the previous one give or take a few digits.
         let capacity = match self.url_len {
             0 => bucket.origin().len() + self.path.len() * 3 / 2 + urls.upload_id.len() * 3 / 2 + 400,
@@ -190,14 +210,22 @@ impl PartSigning {
         };
         let mut url = String::with_capacity(capacity);
         url.push_str(bucket.origin());
-        let expires_at = signer.presign_batch_into(
-            &request,
-            bucket.signing_config(),
-            urls.expires_in,
-            now,
-            &mut url,
-            Some(&mut self.batch),
-        )?;
+        let expires_at = match &self.template {
+            Some(template) => {
+                let mut values = [number; SLOTS.len()];
+                for (value, &(_, header)) in values[1..].iter_mut().zip(&headers) {
+                    *value = header;
+                }
+                template.presign_into(&values, &mut url);
+                template.expires_at()
+            }
+            None => {
+                let query = [("partNumber", number), ("uploadId", urls.upload_id)];
+                let request = Request::new("PUT", bucket.host(), &self.path).query(&query).headers(&headers);
+                let config = bucket.signing_config();
+                signer.presign_batch_into(&request, config, urls.expires_in, now, &mut url, Some(&mut self.batch))?
+            }
+        };
         self.url_len = url.len();
         let mut sent: Vec<(String, String)> = headers.iter().map(|&(n, v)| (n.to_string(), v.to_string())).collect();
         sent.sort();
@@ -222,7 +250,7 @@ fn invalid(option: &'static str, reason: &'static str) -> Error {
 mod tests {
     use super::*;
     use crate::Credentials;
-    use crate::s3::{PresignRequest, Region};
+    use crate::s3::{ChecksumAlgorithm, PresignRequest, Region};
     use time::macros::datetime;
 
     const MIB: u64 = 1024 * 1024;
@@ -255,6 +283,53 @@ mod tests {
             assert_eq!(p.request.headers(), alone.headers());
         }
         assert_eq!(parts[4].request.header("content-length"), Some((3 * MIB + 5).to_string().as_str()));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// The template path against each part signed alone, with every per-part option.
+        #[test]
+        fn template_urls_equal_parts_signed_alone(
+            key in "[a-zA-Z0-9 /+=&%é!()*~._-]{1,40}",
+            upload_id in proptest::prop_oneof!["[a-zA-Z0-9._~/+=-]{1,80}", proptest::strategy::Just(SLOTS[0].to_string())],
+            size in (5 * MIB)..(40 * MIB),
+            bind in proptest::bool::ANY,
+            per_part in 0u8..3,
+            token in proptest::option::of("[a-zA-Z0-9/+=]{8,40}"),
+        ) {
+            let mut credentials = Credentials::new("AKIDEXAMPLE", "secret/key+1").unwrap();
+            if let Some(token) = token {
+                credentials = credentials.with_session_token(token).unwrap();
+            }
+            let signer = Signer::new(credentials);
+            let bucket = Bucket::aws("my-bucket", Region::ApSoutheast2).unwrap();
+            let key = ObjectKey::new(&key).unwrap();
+            let plan = MultipartPlan::new(size, &bucket.limits()).unwrap();
+            let bodies: Vec<Vec<u8>> = (0..plan.part_count()).map(|n| n.to_le_bytes().to_vec()).collect();
+            let md5: Vec<ContentMd5> = bodies.iter().map(|b| ContentMd5::of(b)).collect();
+            let sums: Vec<Checksum> = bodies
+                .iter()
+                .map(|b| Checksum::from_digest(ChecksumAlgorithm::Sha256, &<sha2::Sha256 as sha2::Digest>::digest(b)).unwrap())
+                .collect();
+            let mut urls = PartUrls::new(&bucket, &key, &upload_id, &plan).unwrap();
+            if bind {
+                urls = urls.bind_content_length();
+            }
+            match per_part {
+                1 => urls = urls.content_md5(&md5).unwrap(),
+                2 => urls = urls.checksums(&sums).unwrap(),
+                _ => {}
+            }
+            let now = datetime!(2024-05-24 12:00:00 UTC);
+            let templated = urls.template(&signer, now).unwrap().is_some();
+            proptest::prop_assert_eq!(templated, upload_id != SLOTS[0], "the template is made unless a marker is ambiguous");
+            let parts = urls.sign_at(&signer, now).unwrap();
+            for p in &parts {
+                // `sign_part_at` never uses the template: it signs the part alone.
+                let alone = urls.sign_part_at(&signer, p.part.number, now).unwrap();
+                proptest::prop_assert_eq!(p, &alone);
+            }
+        }
     }
 
     #[test]

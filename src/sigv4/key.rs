@@ -44,6 +44,13 @@ impl SigningKey {
         &self.bytes
     }
 
+    /// The HMAC state after `prefix`, to finish several messages that start with it.
+    pub(crate) fn resume_after(&self, prefix: &[u8]) -> HmacSha256 {
+        let mut mac = self.keyed.clone();
+        mac.update(prefix);
+        mac
+    }
+
     /// HMAC-SHA256 of the concatenated `parts` under this key.
     pub fn sign_parts(&self, parts: &[&[u8]]) -> [u8; 32] {
         let mut mac = self.keyed.clone();

@@ -28,6 +28,7 @@ mod date;
 mod encode;
 mod key;
 mod signer;
+mod template;
 
 pub use batch::Batch;
 pub use date::AmzDate;
@@ -35,6 +36,7 @@ pub use encode::{encode_path, encode_query_component};
 pub use key::SigningKey;
 pub(crate) use signer::rfc3339;
 pub use signer::{Explanation, PresignedUrl, SignedHeaders, Signer};
+pub(crate) use template::{SLOTS, Template};
 
 use crate::error::{Error, Result};
 

@@ -11,6 +11,7 @@ use super::batch::Batch;
 use super::canonical::{self, Headers};
 use super::encode::encode_query_component;
 use super::key::{Scope, SigningKey, cached_key, with_scope};
+use super::template::{Marked, Template};
 use super::{ALGORITHM, AmzDate, MAX_EXPIRES_SECONDS, Request, SigningConfig, decimal, hex_into, hex_str};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
@@ -244,6 +245,35 @@ impl Signer {
                 }
             }
         })
+    }
+
+    /// A [`Template`] for presigning requests like `request`, whose first `slots` slot
+    /// markers (`template::SLOTS`) stand for the values that vary; `None` when the markers
+    /// cannot be located unambiguously (sign each request alone then).
+    pub(crate) fn presign_template(
+        &self,
+        request: &Request<'_>,
+        config: &SigningConfig,
+        expires_in: Duration,
+        now: OffsetDateTime,
+        slots: usize,
+    ) -> Result<Option<Template>> {
+        let expires_seconds = check_expiry(expires_in)?;
+        let date = AmzDate::new(now)?;
+        let expires_at = self.check_credentials_cover(&date, expires_seconds)?;
+        let mut scratch = Scratch { string_to_sign: Some(Vec::new()), ..Scratch::default() };
+        let mut path_and_query = String::new();
+        let job = Job { request, config, carrier: Carrier::Query { expires_seconds }, date: &date };
+        self.sign(job, &mut scratch, &mut path_and_query, None)?;
+        let string_to_sign = scratch.string_to_sign.unwrap_or_default();
+        let prefix = &string_to_sign[..string_to_sign.len().saturating_sub(64)];
+        let marked = Marked {
+            path_and_query: &path_and_query,
+            canonical_request: &scratch.canonical_request,
+            mac_after_prefix: self.signing_key(&date, config).resume_after(prefix),
+            expires_at,
+        };
+        Ok(Template::cut(marked, slots))
     }
 
     /// Signs `request` with an `Authorization` header, now (system clock).
