@@ -45,6 +45,7 @@ pub mod part_urls;
 pub mod plan;
 #[cfg(feature = "multipart")]
 pub mod requests;
+pub mod signed_parts;
 #[cfg(feature = "multipart")]
 pub mod xml;
 
@@ -56,3 +57,4 @@ pub use plan::{MultipartPlan, Part, Parts, PlanWithParts};
 pub use requests::{
     AbortMultipartUpload, CompleteMultipartUpload, CreateMultipartUpload, ListMultipartUploads, ListParts,
 };
+pub use signed_parts::{SignedPart, SignedParts};

@@ -7,13 +7,13 @@
 use std::time::Duration;
 
 use serde::Serialize;
-use serde::ser::SerializeStruct;
 use time::OffsetDateTime;
 
 use super::plan::{MultipartPlan, Part};
+use super::signed_parts::{SignedParts, owned_part, serialize_part};
 use crate::error::{Error, Result};
-use crate::s3::presigned::PresignedRequest;
-use crate::s3::{Bucket, Checksum, ContentMd5, DEFAULT_EXPIRY, Method, ObjectKey};
+use crate::s3::presigned::{HeaderMap, PresignedRequest};
+use crate::s3::{Bucket, Checksum, ContentMd5, DEFAULT_EXPIRY, ObjectKey};
 use crate::sigv4::{Batch, Request, SLOTS, Signer, Template, decimal};
 
 /// One part's presigned upload: the part (number and byte range) and its request.
@@ -29,14 +29,8 @@ impl Serialize for PresignedPart {
     /// `{"partNumber", "uploadUrl", "headers", "offset", "size", "expiresAt"}`: the upload API's
     /// `partUrls[]` entries, plus what the client needs to send the right bytes.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("PresignedPart", 6)?;
-        s.serialize_field("partNumber", &self.part.number)?;
-        s.serialize_field("uploadUrl", self.request.url())?;
-        s.serialize_field("headers", &crate::s3::presigned::HeaderMap(self.request.headers()))?;
-        s.serialize_field("offset", &self.part.offset)?;
-        s.serialize_field("size", &self.part.size)?;
-        s.serialize_field("expiresAt", &crate::sigv4::rfc3339(self.request.expires_at()))?;
-        s.end()
+        let headers = HeaderMap(self.request.headers());
+        serialize_part(serializer, self.part, self.request.url(), headers, self.request.expires_at())
     }
 }
 
@@ -119,15 +113,62 @@ impl<'a> PartUrls<'a> {
         Ok(self)
     }
 
-    /// Every part's presigned URL, in part order.
+    /// Every part's presigned URL, in part order, each an owned [`PresignedPart`].
     pub fn sign_at(&self, signer: &Signer, now: OffsetDateTime) -> Result<Vec<PresignedPart>> {
         let mut signing = self.start();
         signing.template = self.template(signer, now)?;
         let mut signed = Vec::with_capacity(self.plan.part_count() as usize);
+        let mut url_len = 0;
         for part in self.plan.parts() {
-            signed.push(signing.sign(self, signer, part, now)?);
+            // Every URL is as long as the previous one give or take a digit.
+            let mut url = String::with_capacity(url_len + 8);
+            let expires_at = signing.sign(self, signer, part, now, &mut url)?;
+            url_len = url.len();
+            signed.push(owned_part(self, part, url, expires_at));
         }
         Ok(signed)
+    }
+
+    /// Every part's presigned URL, now (system clock).
+    pub fn sign(&self, signer: &Signer) -> Result<Vec<PresignedPart>> {
+        self.sign_at(signer, OffsetDateTime::now_utc())
+    }
+
+    /// Every part's presigned URL written into one buffer: the fast form, for serializing
+    /// thousands of part URLs into a response (one allocation for all URLs instead of one
+    /// per part).
+    ///
+    /// ```
+    /// # use presign::{Credentials, multipart::{MultipartPlan, PartUrls}, s3::{Bucket, ObjectKey, Region}, sigv4::Signer};
+    /// # let signer = Signer::new(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")?);
+    /// let bucket = Bucket::aws("videos", Region::UsWest2)?;
+    /// let key = ObjectKey::new("raw/take-1.mp4")?;
+    /// let plan = MultipartPlan::new(50 * 1024 * 1024 * 1024, &bucket.limits())?;
+    /// let urls = PartUrls::new(&bucket, &key, "VXBsb2FkIElE", &plan)?;
+    /// let parts = urls.sign_all_at(&signer, time::macros::datetime!(2024-05-24 12:00:00 UTC))?;
+    /// // 50 GiB needs 6 MiB parts to stay within 10,000 of them: 8,534 parts.
+    /// assert_eq!(parts.len(), 8534);
+    /// let last = parts.get(8534).unwrap();
+    /// assert!(last.url().contains("partNumber=8534&uploadId=VXBsb2FkIElE"));
+    /// assert_eq!(last.to_owned(), urls.sign_part_at(&signer, 8534, time::macros::datetime!(2024-05-24 12:00:00 UTC))?);
+    /// # Ok::<(), presign::Error>(())
+    /// ```
+    pub fn sign_all_at(&self, signer: &Signer, now: OffsetDateTime) -> Result<SignedParts<'a>> {
+        let mut signing = self.start();
+        signing.template = self.template(signer, now)?;
+        let count = self.plan.part_count() as usize;
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(count);
+        let mut expires_at = now;
+        for part in self.plan.parts() {
+            expires_at = signing.sign(self, signer, part, now, &mut text)?;
+            if ends.is_empty() {
+                // Every URL is about as long as the first: one allocation for all of them.
+                text.reserve((text.len() + 8) * (count - 1));
+            }
+            ends.push(text.len());
+        }
+        Ok(SignedParts::new(self.clone(), text, ends, expires_at))
     }
 
     /// The parts' requests as one template, the part number and per-part headers as slots.
@@ -143,8 +184,14 @@ impl<'a> PartUrls<'a> {
         signer.presign_template(&request, self.bucket.signing_config(), self.expires_in, now, 1 + marked.len())
     }
 
-    /// The headers `part`'s request signs besides `host`; `length_buf` holds its length.
-    fn headers<'h>(&'h self, part: Part, length_buf: &'h mut [u8; 20]) -> Vec<(&'h str, &'h str)> {
+    /// The plan the URLs cover.
+    pub(crate) fn plan(&self) -> &MultipartPlan {
+        self.plan
+    }
+
+    /// The headers `part`'s request signs besides `host`, in name order; `length_buf` holds
+    /// its length.
+    pub(crate) fn headers<'h>(&'h self, part: Part, length_buf: &'h mut [u8; 20]) -> Vec<(&'h str, &'h str)> {
         let index = part.number as usize - 1;
         // Most part URLs sign no header but `host`: no list is allocated for them.
         let mut headers = Vec::new();
@@ -160,21 +207,18 @@ impl<'a> PartUrls<'a> {
         headers
     }
 
-    /// Every part's presigned URL, now (system clock).
-    pub fn sign(&self, signer: &Signer) -> Result<Vec<PresignedPart>> {
-        self.sign_at(signer, OffsetDateTime::now_utc())
-    }
-
     /// One part's presigned URL (part numbers from 1), e.g. to re-sign a part whose URL expired.
     pub fn sign_part_at(&self, signer: &Signer, number: u32, now: OffsetDateTime) -> Result<PresignedPart> {
         let part = self.plan.part(number).ok_or_else(|| {
             invalid("part_number", "part numbers run from 1 to the plan's part count (at most 10000)")
         })?;
-        self.start().sign(self, signer, part, now)
+        let mut url = String::new();
+        let expires_at = self.start().sign(self, signer, part, now, &mut url)?;
+        Ok(owned_part(self, part, url, expires_at))
     }
 
     fn start(&self) -> PartSigning {
-        PartSigning { path: self.bucket.object_path(self.key), template: None, batch: Batch::new(), url_len: 0 }
+        PartSigning { path: self.bucket.object_path(self.key), template: None, batch: Batch::new() }
     }
 
     fn check_per_part(&self, option: &'static str, given: usize) -> Result<()> {
@@ -193,43 +237,39 @@ struct PartSigning {
     /// alone, resuming the canonical request's hash from `batch`.
     template: Option<Template>,
     batch: Batch,
-    /// The previous part URL's length, to allocate the next one at its final size.
-    url_len: usize,
 }
 
 impl PartSigning {
-    fn sign(&mut self, urls: &PartUrls<'_>, signer: &Signer, part: Part, now: OffsetDateTime) -> Result<PresignedPart> {
+    /// Appends `part`'s URL to `out` and returns when it expires.
+    fn sign(
+        &mut self,
+        urls: &PartUrls<'_>,
+        signer: &Signer,
+        part: Part,
+        now: OffsetDateTime,
+        out: &mut String,
+    ) -> Result<OffsetDateTime> {
         let (mut number_buf, mut length_buf) = ([0u8; 20], [0u8; 20]);
         let number = decimal(part.number.into(), &mut number_buf);
         let headers = urls.headers(part, &mut length_buf);
         let bucket = urls.bucket;
-        // Every part URL is as long as the previous one give or take a few digits.
-        let capacity = match self.url_len {
-            0 => bucket.origin().len() + self.path.len() * 3 / 2 + urls.upload_id.len() * 3 / 2 + 400,
-            previous => previous + 4,
-        };
-        let mut url = String::with_capacity(capacity);
-        url.push_str(bucket.origin());
-        let expires_at = match &self.template {
+        out.push_str(bucket.origin());
+        match &self.template {
             Some(template) => {
                 let mut values = [number; SLOTS.len()];
                 for (value, &(_, header)) in values[1..].iter_mut().zip(&headers) {
                     *value = header;
                 }
-                template.presign_into(&values, &mut url);
-                template.expires_at()
+                template.presign_into(&values, out);
+                Ok(template.expires_at())
             }
             None => {
                 let query = [("partNumber", number), ("uploadId", urls.upload_id)];
                 let request = Request::new("PUT", bucket.host(), &self.path).query(&query).headers(&headers);
                 let config = bucket.signing_config();
-                signer.presign_batch_into(&request, config, urls.expires_in, now, &mut url, Some(&mut self.batch))?
+                signer.presign_batch_into(&request, config, urls.expires_in, now, out, Some(&mut self.batch))
             }
-        };
-        self.url_len = url.len();
-        let mut sent: Vec<(String, String)> = headers.iter().map(|&(n, v)| (n.to_string(), v.to_string())).collect();
-        sent.sort();
-        Ok(PresignedPart { part, request: PresignedRequest { method: Method::Put, url, headers: sent, expires_at } })
+        }
     }
 }
 
@@ -329,6 +369,14 @@ mod tests {
                 let alone = urls.sign_part_at(&signer, p.part.number, now).unwrap();
                 proptest::prop_assert_eq!(p, &alone);
             }
+            // The one-buffer form holds the same parts and serializes the same.
+            let all = urls.sign_all_at(&signer, now).unwrap();
+            proptest::prop_assert_eq!(all.len(), parts.len());
+            proptest::prop_assert_eq!(&all.to_vec(), &parts);
+            let last = all.get(plan.part_count()).unwrap();
+            proptest::prop_assert_eq!(last.headers(), parts[parts.len() - 1].request.headers().to_vec());
+            proptest::prop_assert!(all.get(0).is_none() && all.get(plan.part_count() + 1).is_none());
+            proptest::prop_assert_eq!(serde_json::to_value(&all).unwrap(), serde_json::to_value(&parts).unwrap());
         }
     }
 

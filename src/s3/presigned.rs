@@ -126,13 +126,13 @@ impl fmt::Display for PresignedRequest {
 }
 
 /// The headers as a JSON object `{name: value}`.
-pub(crate) struct HeaderMap<'a>(pub(crate) &'a [(String, String)]);
+pub(crate) struct HeaderMap<'a, N, V>(pub(crate) &'a [(N, V)]);
 
-impl Serialize for HeaderMap<'_> {
+impl<N: AsRef<str>, V: AsRef<str>> Serialize for HeaderMap<'_, N, V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (name, value) in self.0 {
-            map.serialize_entry(name, value)?;
+            map.serialize_entry(name.as_ref(), value.as_ref())?;
         }
         map.end()
     }
