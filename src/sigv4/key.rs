@@ -8,6 +8,7 @@ use std::fmt;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use super::AmzDate;
 use crate::credentials::Credentials;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -109,13 +110,26 @@ pub(crate) struct Scope {
     /// that timestamp and the scope: every signature within the same second starts from it.
     /// `None` when the prefix is shorter than a block (a one-letter region).
     after_first_block: Option<HmacSha256>,
+    /// `X-Amz-Algorithm=…&X-Amz-Credential=…&X-Amz-Date=…&X-Amz-Expires=` for that same
+    /// timestamp and the last access key id (empty until asked for).
+    auth_head: String,
 }
+
+/// What every `auth_head` starts with, before the access key id.
+const AUTH_HEAD_START: &str = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=";
 
 impl Scope {
     fn new(key: SigningKey, date: &str, region: &str, service: &str) -> Self {
         let text = format!("{date}/{region}/{service}/aws4_request");
         let query = format!("%2F{}", text.replace('/', "%2F"));
-        Scope { key, text: text.into(), query: query.into(), sts_prefix: Vec::new(), after_first_block: None }
+        Scope {
+            key,
+            text: text.into(),
+            query: query.into(),
+            sts_prefix: Vec::new(),
+            after_first_block: None,
+            auth_head: String::new(),
+        }
     }
 
     /// `YYYYMMDD/region/service/aws4_request`.
@@ -123,25 +137,46 @@ impl Scope {
         &self.text
     }
 
-    /// The credential scope encoded for a query, starting with its `%2F` separator.
-    pub(crate) fn query(&self) -> &str {
-        &self.query
+    /// The query of a presigned URL up to the `X-Amz-Expires` value, at `date`, for the
+    /// access key id `access_key_query` (already encoded).
+    pub(crate) fn auth_head(&mut self, date: &AmzDate, access_key_query: &str) -> &str {
+        self.at(date.as_bytes());
+        let cached = self
+            .auth_head
+            .get(AUTH_HEAD_START.len()..)
+            .is_some_and(|rest| rest.strip_prefix(access_key_query).is_some_and(|rest| rest.starts_with(&*self.query)));
+        if !cached {
+            self.auth_head.clear();
+            for part in
+                [AUTH_HEAD_START, access_key_query, &self.query, "&X-Amz-Date=", date.as_str(), "&X-Amz-Expires="]
+            {
+                self.auth_head.push_str(part);
+            }
+        }
+        &self.auth_head
+    }
+
+    /// Moves the per-second state to `timestamp` (`YYYYMMDDTHHMMSSZ`).
+    fn at(&mut self, timestamp: &[u8; 16]) {
+        if self.sts_prefix.get(17..33) == Some(timestamp) {
+            return;
+        }
+        self.sts_prefix.clear();
+        for part in [super::ALGORITHM.as_bytes(), b"\n", timestamp, b"\n", self.text.as_bytes(), b"\n"] {
+            self.sts_prefix.extend_from_slice(part);
+        }
+        self.after_first_block = self.sts_prefix.get(..BLOCK).map(|block| {
+            let mut mac = self.key.keyed.clone();
+            mac.update(block);
+            mac
+        });
+        self.auth_head.clear();
     }
 
     /// Signs the string to sign for `timestamp` (`YYYYMMDDTHHMMSSZ`) and the hex hash of a
     /// canonical request; returns the HMAC and the string to sign's prefix (for debugging).
     pub(crate) fn sign(&mut self, timestamp: &[u8; 16], hash_hex: &[u8; 64]) -> ([u8; 32], &[u8]) {
-        if self.sts_prefix.get(17..33) != Some(timestamp) {
-            self.sts_prefix.clear();
-            for part in [super::ALGORITHM.as_bytes(), b"\n", timestamp, b"\n", self.text.as_bytes(), b"\n"] {
-                self.sts_prefix.extend_from_slice(part);
-            }
-            self.after_first_block = self.sts_prefix.get(..BLOCK).map(|block| {
-                let mut mac = self.key.keyed.clone();
-                mac.update(block);
-                mac
-            });
-        }
+        self.at(timestamp);
         let (mut mac, rest) = match &self.after_first_block {
             Some(mac) => (mac.clone(), &self.sts_prefix[BLOCK..]),
             None => (self.key.keyed.clone(), &self.sts_prefix[..]),
@@ -252,7 +287,16 @@ mod tests {
         for region in ["us-east-1", "a"] {
             let key = SigningKey::derive("secret", "20240101", region, "s3");
             let mut scope = Scope::new(key.clone(), "20240101", region, "s3");
-            assert_eq!(scope.query(), format!("%2F20240101%2F{region}%2Fs3%2Faws4_request"));
+            let date = AmzDate::parse("20240101T000000Z").unwrap();
+            for akid in ["AKID", "AKI", "AKIDX", "AKID"] {
+                assert_eq!(
+                    scope.auth_head(&date, akid),
+                    format!(
+                        "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={akid}%2F20240101%2F{region}%2Fs3%2F\
+                         aws4_request&X-Amz-Date=20240101T000000Z&X-Amz-Expires="
+                    )
+                );
+            }
             for (timestamp, fill) in
                 [(b"20240101T000000Z", b'a'), (b"20240101T000001Z", b'b'), (b"20240101T000001Z", b'c')]
             {

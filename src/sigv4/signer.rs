@@ -377,10 +377,25 @@ impl Signer {
             canonical::write_query(out, request.query, &scratch.auth)?;
             let creq = &mut scratch.canonical_request;
             creq.clear();
-            let path = canonical_path.as_deref().unwrap_or(&out[start..path_end]);
-            for part in [request.method, "\n", path, "\n", &out[path_end + 1..], "\n"] {
-                creq.extend_from_slice(part.as_bytes());
+            creq.extend_from_slice(request.method.as_bytes());
+            creq.push(b'\n');
+            match &canonical_path {
+                Some(path) => {
+                    for part in [path, "\n", &out[path_end + 1..]] {
+                        creq.extend_from_slice(part.as_bytes());
+                    }
+                }
+                None => {
+                    // S3: the path as sent is the canonical URI. Copy `path?query` at once and
+                    // turn the `?` into the newline between them.
+                    let question_mark = creq.len() + (path_end - start);
+                    creq.extend_from_slice(&out.as_bytes()[start..]);
+                    if let Some(byte) = creq.get_mut(question_mark) {
+                        *byte = b'\n';
+                    }
+                }
             }
+            creq.push(b'\n');
             headers.write(creq);
             creq.push(b'\n');
             headers.write_names(creq);
@@ -434,7 +449,7 @@ impl Signer {
     /// Appends the `X-Amz-*` authentication parameters but the signature, in canonical order.
     fn write_auth_params(
         &self,
-        scope: &Scope,
+        scope: &mut Scope,
         date: &AmzDate,
         expires_seconds: u64,
         headers: &Headers<'_>,
@@ -442,14 +457,7 @@ impl Signer {
     ) {
         let mut digits = [0u8; 20];
         for part in [
-            "X-Amz-Algorithm=",
-            ALGORITHM,
-            "&X-Amz-Credential=",
-            &self.access_key_query,
-            scope.query(),
-            "&X-Amz-Date=",
-            date.as_str(),
-            "&X-Amz-Expires=",
+            scope.auth_head(date, &self.access_key_query),
             decimal(expires_seconds, &mut digits),
             &self.token_query,
             "&X-Amz-SignedHeaders=",
