@@ -120,8 +120,15 @@ const AUTH_HEAD_START: &str = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential
 
 impl Scope {
     fn new(key: SigningKey, date: &str, region: &str, service: &str) -> Self {
-        let text = format!("{date}/{region}/{service}/aws4_request");
-        let query = format!("%2F{}", text.replace('/', "%2F"));
+        let (mut text, mut query) = (String::with_capacity(64), String::with_capacity(80));
+        for part in [date, region, service] {
+            text.push_str(part);
+            text.push('/');
+            query.push_str("%2F");
+            query.push_str(part);
+        }
+        text.push_str("aws4_request");
+        query.push_str("%2Faws4_request");
         Scope {
             key,
             text: text.into(),
@@ -252,7 +259,9 @@ fn derive_into(
     // A new day makes yesterday's keys useless; drop them before evicting anything else.
     entries.retain(|e| e.date == date_bytes);
     if entries.len() >= CACHE_SLOTS {
-        entries.remove(0);
+        // O(1): entries hold hash states, and shifting sixteen of them on every miss showed
+        // when secrets rotate per request. Which one goes hardly matters at this size.
+        entries.swap_remove(0);
     }
     entries.push(CacheEntry {
         fingerprint: *credentials.fingerprint(),
