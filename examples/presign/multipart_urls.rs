@@ -2,7 +2,7 @@
 //! presigned URL, signed locally (no network).
 
 use presign::Credentials;
-use presign::multipart::{MultipartPlan, PartUrls, PresignedPart};
+use presign::multipart::{MultipartPlan, PartUrls, SignedParts};
 use presign::s3::{Bucket, ObjectKey};
 use presign::sigv4::Signer;
 use serde::Serialize;
@@ -18,7 +18,7 @@ struct Output<'a> {
     upload_id: &'a str,
     #[serde(flatten)]
     plan: &'a MultipartPlan,
-    parts: &'a [PresignedPart],
+    parts: &'a SignedParts<'a>,
 }
 
 /// The part URLs, one per line, or with `--json` the whole [`Output`].
@@ -30,12 +30,13 @@ pub fn render(args: &MultipartUrlsArgs) -> Result<String, CliError> {
         .bind_content_length()
         .expires_in(request::expiry(&args.signing)?);
     let at = request::signing_time(&args.signing)?;
-    let parts = urls.sign_at(&Signer::new(Credentials::from_env()?), at)?;
+    // Every URL in one buffer: the form for thousands of parts in one response.
+    let parts = urls.sign_all_at(&Signer::new(Credentials::from_env()?), at)?;
     if args.signing.json {
         let output = Output { upload_id: &args.upload_id, plan: &plan, parts: &parts };
         serde_json::to_string(&output).map_err(|e| CliError::Output(e.into()))
     } else {
-        Ok(parts.iter().map(|part| part.request.url()).collect::<Vec<_>>().join("\n"))
+        Ok(parts.iter().map(|part| part.url()).collect::<Vec<_>>().join("\n"))
     }
 }
 
