@@ -91,14 +91,14 @@ pub struct SignedPart<'s> {
     expires_at: OffsetDateTime,
 }
 
-impl SignedPart<'_> {
+impl<'s> SignedPart<'s> {
     /// Which bytes of the object this part carries.
     pub fn part(&self) -> Part {
         self.part
     }
 
-    /// The presigned URL to `PUT` the part to.
-    pub fn url(&self) -> &str {
+    /// The presigned URL to `PUT` the part to (borrowed from the [`SignedParts`]).
+    pub fn url(&self) -> &'s str {
         self.url
     }
 
