@@ -338,7 +338,7 @@ mod tests {
             token in proptest::option::of("[a-zA-Z0-9/+=]{8,40}"),
         ) {
             let mut credentials = Credentials::new("AKIDEXAMPLE", "secret/key+1").unwrap();
-            if let Some(token) = token {
+            if let Some(token) = &token {
                 credentials = credentials.with_session_token(token).unwrap();
             }
             let signer = Signer::new(credentials);
@@ -380,6 +380,12 @@ mod tests {
             proptest::prop_assert_eq!(last.headers(), parts[parts.len() - 1].request.headers().to_vec());
             proptest::prop_assert!(all.get(0).is_none() && all.get(plan.part_count() + 1).is_none());
             proptest::prop_assert_eq!(serde_json::to_value(&all).unwrap(), serde_json::to_value(&parts).unwrap());
+            // Debug shows neither the signature nor the session token.
+            let signature = last.url().rsplit('=').next().unwrap();
+            for shown in [format!("{all:?}"), format!("{last:?}")] {
+                proptest::prop_assert!(!shown.contains(signature), "{}", shown);
+                proptest::prop_assert!(token.as_ref().is_none_or(|t| !shown.contains(t.as_str())), "{}", shown);
+            }
         }
     }
 

@@ -4,6 +4,8 @@
 //! as much in allocation and page faults as in signing; here they are written back to back
 //! into one buffer, and each part is a view into it.
 
+use std::fmt;
+
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 use time::OffsetDateTime;
@@ -11,13 +13,13 @@ use time::OffsetDateTime;
 use super::part_urls::{PartUrls, PresignedPart};
 use super::plan::Part;
 use crate::s3::Method;
-use crate::s3::presigned::{HeaderMap, PresignedRequest};
+use crate::s3::presigned::{HeaderMap, PresignedRequest, redact_url};
 
 /// Every part's presigned `PUT` URL of one upload, made by
 /// [`PartUrls::sign_all_at`](super::PartUrls::sign_all_at).
 ///
 /// Serializes as the upload API's `partUrls` array (see [`PresignedPart`]'s fields).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SignedParts<'a> {
     source: PartUrls<'a>,
     /// Every part's URL, back to back.
@@ -72,6 +74,13 @@ impl<'a> SignedParts<'a> {
     }
 }
 
+impl fmt::Debug for SignedParts<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The URLs carry signatures and any session token: they are not printed.
+        f.debug_struct("SignedParts").field("parts", &self.len()).field("expires_at", &self.expires_at).finish()
+    }
+}
+
 impl Serialize for SignedParts<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.len()))?;
@@ -83,7 +92,7 @@ impl Serialize for SignedParts<'_> {
 }
 
 /// One part of [`SignedParts`]: its bytes, URL and headers.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct SignedPart<'s> {
     source: &'s PartUrls<'s>,
     part: Part,
@@ -111,6 +120,16 @@ impl<'s> SignedPart<'s> {
     /// This part as an owned [`PresignedPart`].
     pub fn to_owned(&self) -> PresignedPart {
         owned_part(self.source, self.part, self.url.to_string(), self.expires_at)
+    }
+}
+
+impl fmt::Debug for SignedPart<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedPart")
+            .field("part", &self.part)
+            .field("url", &redact_url(self.url))
+            .field("expires_at", &self.expires_at)
+            .finish()
     }
 }
 
