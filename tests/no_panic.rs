@@ -9,6 +9,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use presign::multipart::{MultipartPlan, PartUrls};
 use presign::s3::{
     Bucket, BucketName, CdnDomain, Checksum, ChecksumAlgorithm, ContentMd5, CustomerKey, Encryption, Endpoint,
     KmsContext, Metadata, Method, ObjectKey, PresignRequest, Region, StorageClass, Tagging, UploadKey,
@@ -666,5 +667,42 @@ proptest! {
             .expect("the fallback bucket is valid");
         let inputs = PresignInputs { method: &method, key: &key, options: &options, customer_key, expires_in, clamp };
         check_presign_request(&judge, &signer, &bucket, &inputs, now)?;
+    }
+
+    #[test]
+    fn part_urls_never_panic(
+        credentials in credential_inputs(),
+        upload_id in prop_oneof![2 => "[A-Za-z0-9._~/+=-]{1,60}", 1 => text()],
+        key in valid_or_any(&["videos/a b.mp4", "k"]),
+        size in prop_oneof![3 => (5u64 << 20)..(60u64 << 20), 1 => any::<u64>()],
+        number in prop_oneof![3 => 0u32..16, 1 => any::<u32>()],
+        bind in any::<bool>(),
+        expires_in in prop_oneof![3 => (1u64..=604_800).prop_map(Duration::from_secs), 1 => durations()],
+        now in times(),
+    ) {
+        let (signer, secrets) = signer_for(&credentials);
+        let judge = Judge { secrets, ..Judge::default() };
+        let judge = judge.echoable([upload_id.as_str(), key.as_str(), credentials.0.as_str()]);
+        let bucket = Bucket::aws("videos", Region::EuWest1).expect("a valid bucket");
+        let Some(key) = judge.result("ObjectKey::new", ObjectKey::new(&key))? else { return Ok(()) };
+        let Some(plan) = judge.result("MultipartPlan::new", MultipartPlan::new(size, &bucket.limits()))? else {
+            return Ok(());
+        };
+        let Some(urls) = judge.result("PartUrls::new", PartUrls::new(&bucket, &key, &upload_id, &plan))? else {
+            return Ok(());
+        };
+        let urls = if bind { urls.expires_in(expires_in).bind_content_length() } else { urls.expires_in(expires_in) };
+        judge.result("PartUrls::sign_part_at", urls.sign_part_at(&signer, number, now))?;
+        // Every part only for small plans, to keep a thousand cases quick.
+        if plan.part_count() <= 16 {
+            if let Some(all) = judge.result("PartUrls::sign_all_at", urls.sign_all_at(&signer, now))? {
+                judge.no_leak("SignedParts Debug", &format!("{all:?}"))?;
+                for n in [0, 1, number, plan.part_count(), plan.part_count().saturating_add(1)] {
+                    if let Some(part) = all.get(n) {
+                        judge.no_leak("SignedPart Debug", &format!("{part:?}"))?;
+                    }
+                }
+            }
+        }
     }
 }
