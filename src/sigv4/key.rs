@@ -99,10 +99,10 @@ const BLOCK: usize = 64;
 pub(crate) struct Scope {
     key: SigningKey,
     /// `YYYYMMDD/region/service/aws4_request`.
-    text: Box<str>,
+    text: String,
     /// `%2FYYYYMMDD%2Fregion%2Fservice%2Faws4_request`: the `X-Amz-Credential` value after
     /// the access key id. Region and service are validated to unreserved characters.
-    query: Box<str>,
+    query: String,
     /// `AWS4-HMAC-SHA256\n{timestamp}\n{scope}\n`: the string to sign up to the canonical
     /// request's hash, for the last timestamp signed.
     sts_prefix: Vec<u8>,
@@ -120,7 +120,10 @@ const AUTH_HEAD_START: &str = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential
 
 impl Scope {
     fn new(key: SigningKey, date: &str, region: &str, service: &str) -> Self {
-        let (mut text, mut query) = (String::with_capacity(64), String::with_capacity(80));
+        // Sized exactly: a service with more credential sets than cache slots builds scopes
+        // on the hot path, and every reallocation shows there.
+        let parts = date.len() + region.len() + service.len();
+        let (mut text, mut query) = (String::with_capacity(parts + 15), String::with_capacity(parts + 24));
         for part in [date, region, service] {
             text.push_str(part);
             text.push('/');
@@ -129,14 +132,9 @@ impl Scope {
         }
         text.push_str("aws4_request");
         query.push_str("%2Faws4_request");
-        Scope {
-            key,
-            text: text.into(),
-            query: query.into(),
-            sts_prefix: Vec::new(),
-            after_first_block: None,
-            auth_head: String::new(),
-        }
+        let sts_prefix = Vec::with_capacity(35 + text.len());
+        let auth_head = String::with_capacity(AUTH_HEAD_START.len() + 64 + query.len() + 45);
+        Scope { key, text, query, sts_prefix, after_first_block: None, auth_head }
     }
 
     /// `YYYYMMDD/region/service/aws4_request`.
