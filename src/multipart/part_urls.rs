@@ -134,6 +134,11 @@ impl<'a> PartUrls<'a> {
         self.sign_at(signer, OffsetDateTime::now_utc())
     }
 
+    /// [`sign_all_at`](Self::sign_all_at), now (system clock).
+    pub fn sign_all(&self, signer: &Signer) -> Result<SignedParts<'a>> {
+        self.sign_all_at(signer, OffsetDateTime::now_utc())
+    }
+
     /// Every part's presigned URL written into one buffer: the fast form, for serializing
     /// thousands of part URLs into a response (one allocation for all URLs instead of one
     /// per part).

@@ -1,10 +1,12 @@
 //! Reusing hash state across a batch of signatures that share prefixes.
 //!
-//! The part URLs of one multipart upload differ only from `partNumber=` on: the method, path
-//! and every `X-Amz-*` parameter are the same. A [`Batch`] keeps the SHA-256 state after each
-//! 64-byte block of the previous canonical request and resumes from the longest shared block
-//! prefix. It is explicit, not a hidden global cache: a single-URL workload gets no help from
-//! it, so single-URL numbers stay honest.
+//! Requests signed one after another often share a long start: the part URLs of one
+//! multipart upload differ only from `partNumber=` on. A [`Batch`] keeps the SHA-256 state
+//! after each 64-byte block of the previous canonical request and resumes from the longest
+//! shared block prefix, whatever the requests are. (The crate's own part URLs go further with
+//! a template that knows where the part number goes, and fall back to a `Batch` when it cannot
+//! be made.) It is explicit, not a hidden global cache: a single-URL workload gets no help
+//! from it, so single-URL numbers stay honest.
 
 use sha2::{Digest, Sha256};
 
