@@ -14,7 +14,7 @@ use super::signed_parts::{SignedParts, owned_part, serialize_part};
 use crate::error::{Error, Result};
 use crate::s3::presigned::{HeaderMap, PresignedRequest};
 use crate::s3::{Bucket, Checksum, ContentMd5, DEFAULT_EXPIRY, ObjectKey};
-use crate::sigv4::{Batch, Request, SLOTS, Signer, Template, decimal};
+use crate::sigv4::{Batch, Request, SLOTS, Signer, Template, decimal, decimal_digits};
 
 /// One part's presigned upload: the part (number and byte range) and its request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,7 +182,7 @@ impl<'a> PartUrls<'a> {
         let mut length_buf = [0u8; 20];
         let headers = self.headers(first, &mut length_buf);
         let marked: Vec<(&str, &str)> =
-            headers.iter().zip(&SLOTS[1..]).map(|(&(name, _), &slot)| (name, slot)).collect();
+            headers.as_slice().iter().zip(&SLOTS[1..]).map(|(&(name, _), &slot)| (name, slot)).collect();
         let query = [("partNumber", SLOTS[0]), ("uploadId", self.upload_id)];
         let path = self.bucket.object_path(self.key);
         let request = Request::new("PUT", self.bucket.host(), &path).query(&query).headers(&marked);
@@ -196,10 +196,9 @@ impl<'a> PartUrls<'a> {
 
     /// The headers `part`'s request signs besides `host`, in name order; `length_buf` holds
     /// its length.
-    pub(crate) fn headers<'h>(&'h self, part: Part, length_buf: &'h mut [u8; 20]) -> Vec<(&'h str, &'h str)> {
+    pub(crate) fn headers<'h>(&'h self, part: Part, length_buf: &'h mut [u8; 20]) -> PartHeaders<'h> {
         let index = part.number as usize - 1;
-        // Most part URLs sign no header but `host`: no list is allocated for them.
-        let mut headers = Vec::new();
+        let mut headers = PartHeaders::default();
         if self.bind_content_length {
             headers.push(("content-length", decimal(part.size, length_buf)));
         }
@@ -223,7 +222,12 @@ impl<'a> PartUrls<'a> {
     }
 
     fn start(&self) -> PartSigning {
-        PartSigning { path: self.bucket.object_path(self.key), template: None, batch: Batch::new() }
+        PartSigning {
+            path: self.bucket.object_path(self.key),
+            template: None,
+            batch: Batch::new(),
+            scratch: Vec::new(),
+        }
     }
 
     fn check_per_part(&self, option: &'static str, given: usize) -> Result<()> {
@@ -242,6 +246,8 @@ struct PartSigning {
     /// alone, resuming the canonical request's hash from `batch`.
     template: Option<Template>,
     batch: Batch,
+    /// The template's buffer for the rest of each canonical request.
+    scratch: Vec<u8>,
 }
 
 impl PartSigning {
@@ -255,26 +261,50 @@ impl PartSigning {
         out: &mut String,
     ) -> Result<OffsetDateTime> {
         let (mut number_buf, mut length_buf) = ([0u8; 20], [0u8; 20]);
-        let number = decimal(part.number.into(), &mut number_buf);
+        let number = decimal_digits(part.number.into(), &mut number_buf);
         let headers = urls.headers(part, &mut length_buf);
+        let headers = headers.as_slice();
         let bucket = urls.bucket;
         out.push_str(bucket.origin());
         match &self.template {
             Some(template) => {
                 let mut values = [number; SLOTS.len()];
-                for (value, &(_, header)) in values[1..].iter_mut().zip(&headers) {
-                    *value = header;
+                for (value, &(_, header)) in values[1..].iter_mut().zip(headers) {
+                    *value = header.as_bytes();
                 }
-                template.presign_into(&values, out);
+                template.presign_into(&values, &mut self.scratch, out);
                 Ok(template.expires_at())
             }
             None => {
+                let number = std::str::from_utf8(number).unwrap_or_default();
                 let query = [("partNumber", number), ("uploadId", urls.upload_id)];
-                let request = Request::new("PUT", bucket.host(), &self.path).query(&query).headers(&headers);
+                let request = Request::new("PUT", bucket.host(), &self.path).query(&query).headers(headers);
                 let config = bucket.signing_config();
                 signer.presign_batch_into(&request, config, urls.expires_in, now, out, Some(&mut self.batch))
             }
         }
+    }
+}
+
+/// The (at most three) headers a part signs besides `host`, kept on the stack: a heap list
+/// per part was a visible share of signing ten thousand of them.
+#[derive(Default)]
+pub(crate) struct PartHeaders<'h> {
+    pairs: [(&'h str, &'h str); 3],
+    len: usize,
+}
+
+impl<'h> PartHeaders<'h> {
+    fn push(&mut self, pair: (&'h str, &'h str)) {
+        if let Some(slot) = self.pairs.get_mut(self.len) {
+            *slot = pair;
+            self.len += 1;
+        }
+    }
+
+    /// The headers, in name order.
+    pub(crate) fn as_slice(&self) -> &[(&'h str, &'h str)] {
+        &self.pairs[..self.len]
     }
 }
 

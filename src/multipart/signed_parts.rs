@@ -137,7 +137,7 @@ impl Serialize for SignedPart<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut length = [0u8; 20];
         let headers = self.source.headers(self.part, &mut length);
-        serialize_part(serializer, self.part, self.url, HeaderMap(&headers), self.expires_at)
+        serialize_part(serializer, self.part, self.url, HeaderMap(headers.as_slice()), self.expires_at)
     }
 }
 
@@ -150,7 +150,7 @@ pub(crate) fn owned_part(source: &PartUrls<'_>, part: Part, url: String, expires
 fn owned_headers(source: &PartUrls<'_>, part: Part) -> Vec<(String, String)> {
     let mut length = [0u8; 20];
     let headers = source.headers(part, &mut length);
-    headers.iter().map(|&(n, v)| (n.to_string(), v.to_string())).collect()
+    headers.as_slice().iter().map(|&(n, v)| (n.to_string(), v.to_string())).collect()
 }
 
 /// `{"partNumber", "uploadUrl", "headers", "offset", "size", "expiresAt"}`: the upload API's

@@ -116,7 +116,13 @@ pub(crate) fn hex_str(hex: &[u8; 64]) -> &str {
 }
 
 /// `value` in decimal, written into `buf` (no allocation).
-pub(crate) fn decimal(mut value: u64, buf: &mut [u8; 20]) -> &str {
+pub(crate) fn decimal(value: u64, buf: &mut [u8; 20]) -> &str {
+    // Only ASCII digits are written.
+    std::str::from_utf8(decimal_digits(value, buf)).unwrap_or_default()
+}
+
+/// The ASCII digits of `value`, written into `buf`.
+pub(crate) fn decimal_digits(mut value: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut at = buf.len();
     loop {
         at -= 1;
@@ -126,8 +132,7 @@ pub(crate) fn decimal(mut value: u64, buf: &mut [u8; 20]) -> &str {
             break;
         }
     }
-    // Only ASCII digits were written.
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+    &buf[at..]
 }
 
 /// The HTTP request to sign, borrowed from the caller.

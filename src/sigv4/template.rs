@@ -90,16 +90,20 @@ impl Template {
 
     /// Appends the path and query of the request with `values` in the slots (`values[i]` in
     /// slot `i`; they must be what the marked request could have carried there unchanged:
-    /// unreserved characters for slot 0, trimmed printable text for the headers).
-    pub(crate) fn presign_into(&self, values: &[&str], out: &mut String) {
-        for part in [&self.url_head, values[0], &self.url_tail] {
-            out.push_str(part);
+    /// unreserved ASCII for slot 0, trimmed printable text for the headers). `scratch` is
+    /// any buffer, reused across calls.
+    pub(crate) fn presign_into(&self, values: &[&[u8]], scratch: &mut Vec<u8>, out: &mut String) {
+        out.push_str(&self.url_head);
+        out.extend(values[0].iter().map(|&b| char::from(b)));
+        out.push_str(&self.url_tail);
+        // The rest of the canonical request in one piece: one hash update, not one per slot.
+        scratch.clear();
+        for (slot, text) in &self.canonical_rest {
+            scratch.extend_from_slice(values[*slot]);
+            scratch.extend_from_slice(text);
         }
         let mut canonical = self.canonical_head.clone();
-        for (slot, text) in &self.canonical_rest {
-            canonical.update(values[*slot]);
-            canonical.update(text);
-        }
+        canonical.update(&scratch[..]);
         let mut hash = [0u8; 64];
         hex_into(&canonical.finalize().into(), &mut hash);
         let mut mac = self.mac.clone();
