@@ -120,6 +120,51 @@ impl<'a> Headers<'a> {
     }
 }
 
+/// A request's path and query as sent: `path?query`, the `?` at `path_len`.
+pub(crate) struct Sent<'s> {
+    pub(crate) path_and_query: &'s str,
+    pub(crate) path_len: usize,
+}
+
+/// Writes the canonical request into `creq` (cleared first). `canonical_path` replaces the
+/// path as sent when the URI rules make them differ (the generic rules' double encoding).
+pub(crate) fn write_request(
+    creq: &mut Vec<u8>,
+    method: &str,
+    sent: Sent<'_>,
+    canonical_path: Option<&str>,
+    headers: &Headers<'_>,
+    payload: &str,
+) {
+    creq.clear();
+    creq.extend_from_slice(method.as_bytes());
+    creq.push(b'\n');
+    let query = sent.path_and_query.get(sent.path_len + 1..).unwrap_or("");
+    match canonical_path {
+        Some(path) => {
+            for part in [path, "\n", query] {
+                creq.extend_from_slice(part.as_bytes());
+            }
+        }
+        None => {
+            // The path as sent is the canonical URI (S3): copy `path?query` at once and turn
+            // the `?` into the newline between them.
+            let question_mark = creq.len() + sent.path_len;
+            creq.extend_from_slice(sent.path_and_query.as_bytes());
+            match creq.get_mut(question_mark) {
+                Some(byte) => *byte = b'\n',
+                None => creq.push(b'\n'),
+            }
+        }
+    }
+    creq.push(b'\n');
+    headers.write(creq);
+    creq.push(b'\n');
+    headers.write_names(creq);
+    creq.push(b'\n');
+    creq.extend_from_slice(payload.as_bytes());
+}
+
 /// The query parameters of query (presigned) authentication, in canonical order; callers may
 /// not pass them.
 pub(crate) const AUTH_PARAMS: [&str; 7] = [

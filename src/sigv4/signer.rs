@@ -258,18 +258,15 @@ impl Signer {
         now: OffsetDateTime,
         slots: usize,
     ) -> Result<Option<Template>> {
-        let expires_seconds = check_expiry(expires_in)?;
+        let explained = self.explain_presign(request, config, expires_in, now)?;
         let date = AmzDate::new(now)?;
-        let expires_at = self.check_credentials_cover(&date, expires_seconds)?;
-        let mut scratch = Scratch { string_to_sign: Some(Vec::new()), ..Scratch::default() };
-        let mut path_and_query = String::new();
-        let job = Job { request, config, carrier: Carrier::Query { expires_seconds }, date: &date };
-        self.sign(job, &mut scratch, &mut path_and_query, None)?;
-        let string_to_sign = scratch.string_to_sign.unwrap_or_default();
-        let prefix = &string_to_sign[..string_to_sign.len().saturating_sub(64)];
+        let expires_at = self.check_credentials_cover(&date, check_expiry(expires_in)?)?;
+        let sts = explained.string_to_sign.as_bytes();
+        let prefix = &sts[..sts.len().saturating_sub(64)];
+        let unsigned = explained.path_and_query.rsplit_once("&X-Amz-Signature=").map_or("", |(url, _)| url);
         let marked = Marked {
-            path_and_query: &path_and_query,
-            canonical_request: &scratch.canonical_request,
+            path_and_query: unsigned,
+            canonical_request: explained.canonical_request.as_bytes(),
             mac_after_prefix: self.signing_key(&date, config).resume_after(prefix),
             expires_at,
         };
@@ -376,31 +373,8 @@ impl Signer {
             }
             canonical::write_query(out, request.query, &scratch.auth)?;
             let creq = &mut scratch.canonical_request;
-            creq.clear();
-            creq.extend_from_slice(request.method.as_bytes());
-            creq.push(b'\n');
-            match &canonical_path {
-                Some(path) => {
-                    for part in [path, "\n", &out[path_end + 1..]] {
-                        creq.extend_from_slice(part.as_bytes());
-                    }
-                }
-                None => {
-                    // S3: the path as sent is the canonical URI. Copy `path?query` at once and
-                    // turn the `?` into the newline between them.
-                    let question_mark = creq.len() + (path_end - start);
-                    creq.extend_from_slice(&out.as_bytes()[start..]);
-                    if let Some(byte) = creq.get_mut(question_mark) {
-                        *byte = b'\n';
-                    }
-                }
-            }
-            creq.push(b'\n');
-            headers.write(creq);
-            creq.push(b'\n');
-            headers.write_names(creq);
-            creq.push(b'\n');
-            creq.extend_from_slice(payload.as_bytes());
+            let sent = canonical::Sent { path_and_query: &out[start..], path_len: path_end - start };
+            canonical::write_request(creq, request.method, sent, canonical_path.as_deref(), &headers, payload);
             if out.len() == path_end + 1 {
                 out.truncate(path_end); // no query at all: no dangling '?'
             }
