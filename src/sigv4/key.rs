@@ -8,7 +8,7 @@ use std::fmt;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::AmzDate;
+use super::{AmzDate, decimal};
 use crate::credentials::Credentials;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -110,12 +110,24 @@ pub(crate) struct Scope {
     /// that timestamp and the scope: every signature within the same second starts from it.
     /// `None` when the prefix is shorter than a block (a one-letter region).
     after_first_block: Option<HmacSha256>,
-    /// `X-Amz-Algorithm=…&X-Amz-Credential=…&X-Amz-Date=…&X-Amz-Expires=` for that same
-    /// timestamp and the last access key id (empty until asked for).
-    auth_head: String,
+    /// `X-Amz-Algorithm=…&…&X-Amz-SignedHeaders=` for that same timestamp, as the signer and
+    /// expiry in `auth_for` sign it (empty until asked for).
+    auth_params: String,
+    /// The signer's id and the expiry `auth_params` was written for.
+    auth_for: Option<(u64, u64)>,
 }
 
-/// What every `auth_head` starts with, before the access key id.
+/// What a presigned URL's authentication parameters say about its signer.
+pub(crate) struct Signatory<'a> {
+    /// Unique per credentials a `Signer` was made with (its clones share it).
+    pub(crate) id: u64,
+    /// The access key id, encoded.
+    pub(crate) access_key_query: &'a str,
+    /// `&X-Amz-Security-Token=…`, encoded, or empty.
+    pub(crate) token_query: &'a str,
+}
+
+/// What `auth_params` starts with, before the access key id.
 const AUTH_HEAD_START: &str = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=";
 
 impl Scope {
@@ -133,8 +145,8 @@ impl Scope {
         text.push_str("aws4_request");
         query.push_str("%2Faws4_request");
         let sts_prefix = Vec::with_capacity(35 + text.len());
-        let auth_head = String::with_capacity(AUTH_HEAD_START.len() + 64 + query.len() + 45);
-        Scope { key, text, query, sts_prefix, after_first_block: None, auth_head }
+        let auth_params = String::with_capacity(AUTH_HEAD_START.len() + 64 + query.len() + 80);
+        Scope { key, text, query, sts_prefix, after_first_block: None, auth_params, auth_for: None }
     }
 
     /// `YYYYMMDD/region/service/aws4_request`.
@@ -142,23 +154,29 @@ impl Scope {
         &self.text
     }
 
-    /// The query of a presigned URL up to the `X-Amz-Expires` value, at `date`, for the
-    /// access key id `access_key_query` (already encoded).
-    pub(crate) fn auth_head(&mut self, date: &AmzDate, access_key_query: &str) -> &str {
+    /// The query of a presigned URL from `X-Amz-Algorithm` to `X-Amz-SignedHeaders=` (its
+    /// value excluded), at `date`, by `signer`, valid for `expires_seconds`.
+    pub(crate) fn auth_params(&mut self, date: &AmzDate, signer: &Signatory<'_>, expires_seconds: u64) -> &str {
         self.at(date.as_bytes());
-        let cached = self
-            .auth_head
-            .get(AUTH_HEAD_START.len()..)
-            .is_some_and(|rest| rest.strip_prefix(access_key_query).is_some_and(|rest| rest.starts_with(&*self.query)));
-        if !cached {
-            self.auth_head.clear();
-            for part in
-                [AUTH_HEAD_START, access_key_query, &self.query, "&X-Amz-Date=", date.as_str(), "&X-Amz-Expires="]
-            {
-                self.auth_head.push_str(part);
+        if self.auth_for != Some((signer.id, expires_seconds)) {
+            let mut digits = [0u8; 20];
+            self.auth_params.clear();
+            for part in [
+                AUTH_HEAD_START,
+                signer.access_key_query,
+                &self.query,
+                "&X-Amz-Date=",
+                date.as_str(),
+                "&X-Amz-Expires=",
+                decimal(expires_seconds, &mut digits),
+                signer.token_query,
+                "&X-Amz-SignedHeaders=",
+            ] {
+                self.auth_params.push_str(part);
             }
+            self.auth_for = Some((signer.id, expires_seconds));
         }
-        &self.auth_head
+        &self.auth_params
     }
 
     /// Moves the per-second state to `timestamp` (`YYYYMMDDTHHMMSSZ`).
@@ -175,7 +193,7 @@ impl Scope {
             mac.update(block);
             mac
         });
-        self.auth_head.clear();
+        self.auth_for = None;
     }
 
     /// Signs the string to sign for `timestamp` (`YYYYMMDDTHHMMSSZ`) and the hex hash of a
@@ -295,12 +313,19 @@ mod tests {
             let key = SigningKey::derive("secret", "20240101", region, "s3");
             let mut scope = Scope::new(key.clone(), "20240101", region, "s3");
             let date = AmzDate::parse("20240101T000000Z").unwrap();
-            for akid in ["AKID", "AKI", "AKIDX", "AKID"] {
+            // Another signer or expiry rewrites the parameters; the same ones reuse them.
+            for (id, akid, token, expires) in [
+                (1, "AKID", "", 60),
+                (2, "AKI", "&X-Amz-Security-Token=t", 60),
+                (2, "AKI", "&X-Amz-Security-Token=t", 7),
+                (1, "AKID", "", 7),
+            ] {
+                let signer = Signatory { id, access_key_query: akid, token_query: token };
                 assert_eq!(
-                    scope.auth_head(&date, akid),
+                    scope.auth_params(&date, &signer, expires),
                     format!(
                         "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={akid}%2F20240101%2F{region}%2Fs3%2F\
-                         aws4_request&X-Amz-Date=20240101T000000Z&X-Amz-Expires="
+                         aws4_request&X-Amz-Date=20240101T000000Z&X-Amz-Expires={expires}{token}&X-Amz-SignedHeaders="
                     )
                 );
             }

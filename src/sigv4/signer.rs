@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
@@ -10,9 +11,9 @@ use time::OffsetDateTime;
 use super::batch::Batch;
 use super::canonical::{self, Headers};
 use super::encode::encode_query_component;
-use super::key::{Scope, SigningKey, cached_key, with_scope};
+use super::key::{Scope, Signatory, SigningKey, cached_key, with_scope};
 use super::template::{Marked, Template};
-use super::{ALGORITHM, AmzDate, MAX_EXPIRES_SECONDS, Request, SigningConfig, decimal, hex_into, hex_str};
+use super::{ALGORITHM, AmzDate, MAX_EXPIRES_SECONDS, Request, SigningConfig, hex_into, hex_str};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 
@@ -29,7 +30,12 @@ pub struct Signer {
     /// `&X-Amz-Security-Token=…`, encoded once (empty without a session token): tokens run
     /// to a kilobyte, and encoding one per URL would cost more than the hashing.
     token_query: Box<str>,
+    /// Tells this signer's rendered `X-Amz-*` parameters apart in the per-thread cache.
+    id: u64,
 }
+
+/// The next [`Signer`]'s id (taken once per `Signer::new`, never on the signing path).
+static NEXT_SIGNER_ID: AtomicU64 = AtomicU64::new(1);
 
 impl fmt::Debug for Signer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -126,6 +132,8 @@ struct Scratch {
     /// The last signing second and its `AmzDate`: URLs signed in the same second (nearly all,
     /// under load) skip the calendar arithmetic.
     date: Option<(i64, AmzDate)>,
+    /// The last (signing second, expiry) and when such a URL expires.
+    expiry: Option<(i64, u64, OffsetDateTime)>,
 }
 
 impl Scratch {
@@ -137,6 +145,18 @@ impl Scratch {
                 let date = AmzDate::new(now)?;
                 self.date = Some((second, date));
                 Ok(date)
+            }
+        }
+    }
+
+    fn url_expiry(&mut self, date: &AmzDate, expires_seconds: u64) -> Result<OffsetDateTime> {
+        let second = date.instant().unix_timestamp();
+        match self.expiry {
+            Some((cached, seconds, at)) if cached == second && seconds == expires_seconds => Ok(at),
+            _ => {
+                let at = url_expiry(date, expires_seconds)?;
+                self.expiry = Some((second, expires_seconds, at));
+                Ok(at)
             }
         }
     }
@@ -171,7 +191,8 @@ impl Signer {
             token_query.push_str("&X-Amz-Security-Token=");
             encode_query_component(&mut token_query, token);
         }
-        Signer { credentials, access_key_query: access_key_query.into(), token_query: token_query.into() }
+        let id = NEXT_SIGNER_ID.fetch_add(1, Ordering::Relaxed);
+        Signer { credentials, access_key_query: access_key_query.into(), token_query: token_query.into(), id }
     }
 
     /// The credentials this signer uses.
@@ -230,7 +251,8 @@ impl Signer {
         let expires_seconds = check_expiry(expires_in)?;
         SCRATCH.with_borrow_mut(|scratch| {
             let date = scratch.date(now)?;
-            let expires_at = self.check_credentials_cover(&date, expires_seconds)?;
+            let expires_at = scratch.url_expiry(&date, expires_seconds)?;
+            self.check_credentials_cover(&date, expires_at)?;
             let job = Job { request, config, carrier: Carrier::Query { expires_seconds }, date: &date };
             let start = out.len();
             match self.sign(job, scratch, out, batch) {
@@ -260,7 +282,7 @@ impl Signer {
     ) -> Result<Option<Template>> {
         let explained = self.explain_presign(request, config, expires_in, now)?;
         let date = AmzDate::new(now)?;
-        let expires_at = self.check_credentials_cover(&date, check_expiry(expires_in)?)?;
+        let expires_at = url_expiry(&date, check_expiry(expires_in)?)?;
         let sts = explained.string_to_sign.as_bytes();
         let prefix = &sts[..sts.len().saturating_sub(64)];
         let unsigned = explained.path_and_query.rsplit_once("&X-Amz-Signature=").map_or("", |(url, _)| url);
@@ -286,7 +308,7 @@ impl Signer {
         now: OffsetDateTime,
     ) -> Result<SignedHeaders> {
         let date = AmzDate::new(now)?;
-        self.check_credentials_cover(&date, 0)?;
+        self.check_credentials_cover(&date, date.instant())?;
         SCRATCH.with_borrow_mut(|scratch| {
             let mut path_and_query = String::with_capacity(request.path.len() * 3 / 2 + 64);
             let job = Job { request, config, carrier: Carrier::Header, date: &date };
@@ -327,7 +349,7 @@ impl Signer {
     ) -> Result<Explanation> {
         let date = AmzDate::new(now)?;
         if let Carrier::Query { expires_seconds } = carrier {
-            self.check_credentials_cover(&date, expires_seconds)?;
+            self.check_credentials_cover(&date, url_expiry(&date, expires_seconds)?)?;
         }
         let mut scratch = Scratch { string_to_sign: Some(Vec::new()), ..Scratch::default() };
         let mut path_and_query = String::new();
@@ -429,15 +451,9 @@ impl Signer {
         headers: &Headers<'_>,
         out: &mut String,
     ) {
-        let mut digits = [0u8; 20];
-        for part in [
-            scope.auth_head(date, &self.access_key_query),
-            decimal(expires_seconds, &mut digits),
-            &self.token_query,
-            "&X-Amz-SignedHeaders=",
-        ] {
-            out.push_str(part);
-        }
+        let signer =
+            Signatory { id: self.id, access_key_query: &self.access_key_query, token_query: &self.token_query };
+        out.push_str(scope.auth_params(date, &signer, expires_seconds));
         headers.write_names_encoded(out);
     }
 
@@ -464,13 +480,9 @@ impl Signer {
     }
 
     /// Refuses credentials that have expired, or that expire before the URL would.
-    fn check_credentials_cover(&self, date: &AmzDate, expires_seconds: u64) -> Result<OffsetDateTime> {
-        let url_expires_at = date
-            .instant()
-            .checked_add(time::Duration::seconds(expires_seconds as i64))
-            .ok_or(Error::InvalidDate { reason: "the signing time plus the expiry is past year 9999".into() })?;
+    fn check_credentials_cover(&self, date: &AmzDate, url_expires_at: OffsetDateTime) -> Result<()> {
         let Some(credentials_expire_at) = self.credentials.expires_at() else {
-            return Ok(url_expires_at);
+            return Ok(());
         };
         if credentials_expire_at <= date.instant() {
             return Err(Error::CredentialsExpired { expired_at: rfc3339(credentials_expire_at) });
@@ -481,8 +493,15 @@ impl Signer {
                 credentials_expire_at: rfc3339(credentials_expire_at),
             });
         }
-        Ok(url_expires_at)
+        Ok(())
     }
+}
+
+/// When a URL signed at `date` for `expires_seconds` stops working.
+fn url_expiry(date: &AmzDate, expires_seconds: u64) -> Result<OffsetDateTime> {
+    date.instant()
+        .checked_add(time::Duration::seconds(expires_seconds as i64))
+        .ok_or(Error::InvalidDate { reason: "the signing time plus the expiry is past year 9999".into() })
 }
 
 pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
@@ -538,4 +557,37 @@ fn estimate_len(request: &Request<'_>, credentials: &Credentials) -> usize {
     let query: usize = request.query.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
     let token = credentials.session_token().map_or(0, |t| t.len() * 3 / 2 + 24);
     request.path.len() * 3 / 2 + query * 2 + token + 320
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    /// The per-thread state (date, expiry, scope, rendered X-Amz-* parameters) is shared by
+    /// every signer on a thread: signers with one secret but another key id or token, and
+    /// other expiries, within one second, must each get what a fresh thread computes.
+    #[test]
+    fn per_thread_state_never_crosses_signers_or_expiries() {
+        let now = datetime!(2024-05-24 12:00:00 UTC);
+        let make = |id: &str, token: Option<&str>| {
+            let credentials = Credentials::new(id, "one-secret").unwrap();
+            Signer::new(match token {
+                Some(token) => credentials.with_session_token(token).unwrap(),
+                None => credentials,
+            })
+        };
+        let signers = [make("AKIDA", None), make("AKIDB", None), make("AKIDA", Some("token/1")), make("AKIDA", None)];
+        for (which, expires) in [(0, 60), (1, 60), (2, 60), (0, 61), (1, 60), (3, 60), (2, 61), (0, 60)] {
+            let sign = move |signer: &Signer| {
+                let config = SigningConfig::s3("us-east-1").unwrap();
+                let request = Request::new("GET", "bucket.s3.amazonaws.com", "/a key");
+                signer.presign_at(&request, &config, Duration::from_secs(expires), now).unwrap()
+            };
+            let here = sign(&signers[which]);
+            let signer = signers[which].clone();
+            let fresh = std::thread::spawn(move || sign(&signer)).join().unwrap();
+            assert_eq!(here, fresh, "signer {which}, {expires} s");
+        }
+    }
 }
