@@ -57,6 +57,9 @@ impl Template {
     /// Cuts `marked` at the first `slots` markers; `None` unless slot 0 appears exactly once
     /// in the URL and every slot exactly once in the canonical request.
     pub(crate) fn cut(marked: Marked<'_>, slots: usize) -> Option<Template> {
+        if !(1..=SLOTS.len()).contains(&slots) {
+            return None;
+        }
         let url = marked.path_and_query;
         let at = unique(url.as_bytes(), SLOTS[0])?;
         if SLOTS[1..slots].iter().any(|slot| url.contains(slot)) {
@@ -93,13 +96,16 @@ impl Template {
     /// unreserved ASCII for slot 0, trimmed printable text for the headers). `scratch` is
     /// any buffer, reused across calls.
     pub(crate) fn presign_into(&self, values: &[&[u8]], scratch: &mut Vec<u8>, out: &mut String) {
+        // Indexing is by position given; a missing value (never passed by this crate) counts
+        // as empty rather than panicking.
+        let value = |slot: usize| values.get(slot).copied().unwrap_or_default();
         out.push_str(&self.url_head);
-        out.extend(values[0].iter().map(|&b| char::from(b)));
+        out.extend(value(0).iter().map(|&b| char::from(b)));
         out.push_str(&self.url_tail);
         // The rest of the canonical request in one piece: one hash update, not one per slot.
         scratch.clear();
         for (slot, text) in &self.canonical_rest {
-            scratch.extend_from_slice(values[*slot]);
+            scratch.extend_from_slice(value(*slot));
             scratch.extend_from_slice(text);
         }
         let mut canonical = self.canonical_head.clone();
