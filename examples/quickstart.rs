@@ -13,7 +13,7 @@ mod embedded;
 use std::time::Duration;
 
 use presign::Credentials;
-use presign::s3::{Bucket, Metadata, PresignRequest, PresignedRequest, Region, UploadKey};
+use presign::s3::{Bucket, Metadata, PresignRequest, PresignedRequest, Region, RequiredHeaders, UploadKey};
 use presign::sigv4::Signer;
 
 #[tokio::main(flavor = "current_thread")]
@@ -43,9 +43,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert!(status.is_success(), "the server refused the presigned PUT");
 
     // The same URL with a header changed is refused: the signature covers it.
-    let mut tampered = put.clone().into_parts();
-    tampered.2.iter_mut().filter(|(n, _)| n == "content-type").for_each(|(_, v)| *v = "text/html".into());
-    let refused = client.put(&tampered.1).headers(header_map(&tampered.2)?).body(photo.clone()).send().await?.status();
+    let mut tampered = header_map(put.headers())?;
+    tampered.insert(reqwest::header::CONTENT_TYPE, "text/html".parse()?);
+    let refused = client.put(put.url()).headers(tampered).body(photo.clone()).send().await?.status();
     println!("PUT with content-type changed: {refused}");
     assert!(refused.is_client_error(), "a tampered request must be refused");
 
@@ -76,7 +76,7 @@ async fn send(
     Ok(builder.send().await?)
 }
 
-fn header_map(headers: &[(String, String)]) -> Result<reqwest::header::HeaderMap, Box<dyn std::error::Error>> {
+fn header_map(headers: &RequiredHeaders) -> Result<reqwest::header::HeaderMap, Box<dyn std::error::Error>> {
     let mut map = reqwest::header::HeaderMap::new();
     for (name, value) in headers {
         map.insert(reqwest::header::HeaderName::from_bytes(name.as_bytes())?, value.parse()?);

@@ -490,7 +490,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     prop_assert_eq!(ours.expires_at(), expected_expiry);
 
     let uri = without_auth_params(ours.url());
-    let headers: Vec<(&str, &str)> = ours.headers().iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let headers: Vec<(&str, &str)> = ours.headers().iter().collect();
     let request = TheirRequest { method: case.method.as_str(), uri: &uri, headers: &headers };
     let expires_in = Some(Duration::from_secs(case.signing.expires_in));
     let sign_theirs = || {

@@ -54,7 +54,7 @@ fn part_urls(target: &Target, upload: &MultipartUpload, object_size: u64) -> Vec
 
 /// Sends `url` (a part's URL, possibly tampered with) with the part's headers and its bytes.
 async fn put_part(part: &PresignedPart, url: &str, object: &[u8]) -> Response {
-    let headers: Vec<(&str, &str)> = part.request.headers().iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let headers: Vec<(&str, &str)> = part.request.headers().iter().collect();
     let range = part.part.range();
     send(part.request.method().as_str(), url, &headers, Some(&object[range.start as usize..range.end as usize])).await
 }

@@ -67,9 +67,8 @@ fn read_range(path: &Path, offset: u64, size: u64) -> io::Result<Vec<u8>> {
 /// Sends `body` with exactly the method, URL and headers of `request`; the `ETag` the server
 /// answered (quotes included), or its error.
 pub async fn put(transport: &ReqwestTransport, request: &PresignedRequest, body: &[u8]) -> Result<String, Error> {
-    let http = HttpRequest::new(request.method().as_str(), request.url())
-        .with_headers(request.headers().iter().cloned())
-        .with_body(body);
+    let http =
+        HttpRequest::new(request.method().as_str(), request.url()).with_headers(request.headers()).with_body(body);
     let response = transport.send(http).await?;
     check_response(response.status, &response.body)?;
     match response.header("etag") {

@@ -29,7 +29,7 @@
 //!         for url in &urls {
 //!             let bytes = &object[url.part.range().start as usize..url.part.range().end as usize];
 //!             let request = presign::transport::HttpRequest::new(url.request.method().as_str(), url.request.url())
-//!                 .with_headers(url.request.headers().iter().cloned())
+//!                 .with_headers(url.request.headers())
 //!                 .with_body(bytes);
 //!             let response = transport.send(request).await?;
 //!             presign::multipart::xml::check_response(response.status, &response.body)?;

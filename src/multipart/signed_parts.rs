@@ -13,7 +13,8 @@ use time::OffsetDateTime;
 use super::part_urls::{PartUrls, PresignedPart};
 use super::plan::Part;
 use crate::s3::Method;
-use crate::s3::presigned::{HeaderMap, PresignedRequest, redact_url};
+use crate::s3::RequiredHeaders;
+use crate::s3::presigned::{PresignedRequest, redact_url};
 
 /// Every part's presigned `PUT` URL of one upload, made by
 /// [`PartUrls::sign_all_at`](super::PartUrls::sign_all_at).
@@ -113,7 +114,7 @@ impl<'s> SignedPart<'s> {
 
     /// The headers the client must send with it (sorted by name; none unless the URLs were
     /// bound to lengths, MD5s or checksums).
-    pub fn headers(&self) -> Vec<(String, String)> {
+    pub fn headers(&self) -> RequiredHeaders {
         owned_headers(self.source, self.part)
     }
 
@@ -137,7 +138,7 @@ impl Serialize for SignedPart<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut length = [0u8; 20];
         let headers = self.source.headers(self.part, &mut length);
-        serialize_part(serializer, self.part, self.url, HeaderMap(headers.as_slice()), self.expires_at)
+        serialize_part(serializer, self.part, self.url, &HeaderMap(headers.as_slice()), self.expires_at)
     }
 }
 
@@ -147,25 +148,34 @@ pub(crate) fn owned_part(source: &PartUrls<'_>, part: Part, url: String, expires
     PresignedPart { part, request: PresignedRequest { method: Method::Put, url, headers, expires_at } }
 }
 
-fn owned_headers(source: &PartUrls<'_>, part: Part) -> Vec<(String, String)> {
+fn owned_headers(source: &PartUrls<'_>, part: Part) -> RequiredHeaders {
     let mut length = [0u8; 20];
     let headers = source.headers(part, &mut length);
-    headers.as_slice().iter().map(|&(n, v)| (n.to_string(), v.to_string())).collect()
+    RequiredHeaders::from_signed(headers.as_slice().iter().copied())
+}
+
+/// A part's headers as a JSON object `{name: value}`, serialized from the stack.
+struct HeaderMap<'h>(&'h [(&'h str, &'h str)]);
+
+impl Serialize for HeaderMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().copied())
+    }
 }
 
 /// `{"partNumber", "uploadUrl", "headers", "offset", "size", "expiresAt"}`: the upload API's
 /// `partUrls[]` entries, plus what the client needs to send the right bytes.
-pub(crate) fn serialize_part<S: Serializer, N: AsRef<str>, V: AsRef<str>>(
+pub(crate) fn serialize_part<S: Serializer>(
     serializer: S,
     part: Part,
     url: &str,
-    headers: HeaderMap<'_, N, V>,
+    headers: &impl Serialize,
     expires_at: OffsetDateTime,
 ) -> Result<S::Ok, S::Error> {
     let mut s = serializer.serialize_struct("PresignedPart", 6)?;
     s.serialize_field("partNumber", &part.number)?;
     s.serialize_field("uploadUrl", url)?;
-    s.serialize_field("headers", &headers)?;
+    s.serialize_field("headers", headers)?;
     s.serialize_field("offset", &part.offset)?;
     s.serialize_field("size", &part.size)?;
     s.serialize_field("expiresAt", &crate::sigv4::rfc3339(expires_at))?;

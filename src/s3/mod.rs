@@ -10,6 +10,7 @@ pub mod options;
 pub mod presigned;
 pub mod region;
 pub mod request;
+pub mod required_headers;
 pub mod storage_class;
 
 pub use bucket::BucketName;
@@ -22,4 +23,5 @@ pub use options::{CannedAcl, Checksum, ChecksumAlgorithm, ContentMd5, Metadata, 
 pub use presigned::PresignedRequest;
 pub use region::{Partition, Region};
 pub use request::{DEFAULT_EXPIRY, Method, PresignRequest};
+pub use required_headers::RequiredHeaders;
 pub use storage_class::StorageClass;

@@ -3,11 +3,12 @@
 
 use std::fmt;
 
-use serde::ser::{SerializeMap, SerializeStruct};
+use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 use time::OffsetDateTime;
 
 use super::request::Method;
+use super::required_headers::RequiredHeaders;
 
 /// A presigned request: URL, method, the exact headers the client must send, and when it
 /// stops working.
@@ -23,13 +24,9 @@ use super::request::Method;
 pub struct PresignedRequest {
     pub(crate) method: Method,
     pub(crate) url: String,
-    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) headers: RequiredHeaders,
     pub(crate) expires_at: OffsetDateTime,
 }
-
-/// Headers whose values are secrets (smithy-rs redacts the same ones).
-const SENSITIVE_HEADERS: [&str; 2] =
-    ["x-amz-server-side-encryption-customer-key", "x-amz-server-side-encryption-customer-key-md5"];
 
 /// Query parameters whose values make a URL usable: never print them.
 const SENSITIVE_PARAMS: [&str; 2] = ["X-Amz-Signature", "X-Amz-Security-Token"];
@@ -46,13 +43,13 @@ impl PresignedRequest {
     }
 
     /// The headers the client must send, with exactly these values (lowercase names, sorted).
-    pub fn headers(&self) -> &[(String, String)] {
+    pub fn headers(&self) -> &RequiredHeaders {
         &self.headers
     }
 
     /// One header's value, by lowercase name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers.get(name)
     }
 
     /// When the URL stops working.
@@ -66,7 +63,7 @@ impl PresignedRequest {
     }
 
     /// Takes the parts: method, URL, headers and expiry.
-    pub fn into_parts(self) -> (Method, String, Vec<(String, String)>, OffsetDateTime) {
+    pub fn into_parts(self) -> (Method, String, RequiredHeaders, OffsetDateTime) {
         (self.method, self.url, self.headers, self.expires_at)
     }
 
@@ -76,7 +73,7 @@ impl PresignedRequest {
         let invalid = |reason: &'static str| crate::Error::InvalidUrl { reason: reason.into() };
         let mut builder = http::Request::builder().method(self.method.as_str()).uri(self.url.as_str());
         for (name, value) in &self.headers {
-            builder = builder.header(name.as_str(), value.as_str());
+            builder = builder.header(name, value);
         }
         builder.body(()).map_err(|_| invalid("the URL or a header is not valid for the http crate"))
     }
@@ -103,17 +100,12 @@ pub(crate) fn redact_url(url: &str) -> String {
     out
 }
 
-fn shown_value<'v>(name: &str, value: &'v str) -> &'v str {
-    if SENSITIVE_HEADERS.contains(&name) { "<redacted>" } else { value }
-}
-
 impl fmt::Debug for PresignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self.headers.iter().map(|(n, v)| (n.as_str(), shown_value(n, v))).collect();
         f.debug_struct("PresignedRequest")
             .field("method", &self.method)
             .field("url", &self.redacted_url())
-            .field("headers", &headers)
+            .field("headers", &self.headers)
             .field("expires_at", &self.expires_at)
             .finish()
     }
@@ -125,25 +117,12 @@ impl fmt::Display for PresignedRequest {
     }
 }
 
-/// The headers as a JSON object `{name: value}`.
-pub(crate) struct HeaderMap<'a, N, V>(pub(crate) &'a [(N, V)]);
-
-impl<N: AsRef<str>, V: AsRef<str>> Serialize for HeaderMap<'_, N, V> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (name, value) in self.0 {
-            map.serialize_entry(name.as_ref(), value.as_ref())?;
-        }
-        map.end()
-    }
-}
-
 impl Serialize for PresignedRequest {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut s = serializer.serialize_struct("PresignedRequest", 4)?;
         s.serialize_field("method", self.method.as_str())?;
         s.serialize_field("url", &self.url)?;
-        s.serialize_field("headers", &HeaderMap(&self.headers))?;
+        s.serialize_field("headers", &self.headers)?;
         s.serialize_field("expiresAt", &crate::sigv4::rfc3339(self.expires_at))?;
         s.end()
     }
@@ -158,10 +137,10 @@ mod tests {
         PresignedRequest {
             method: Method::Put,
             url: "https://b.s3.amazonaws.com/k?X-Amz-Security-Token=TOKENSECRET&X-Amz-Signature=abcdef".into(),
-            headers: vec![
-                ("content-type".into(), "image/jpeg".into()),
-                ("x-amz-server-side-encryption-customer-key".into(), "KEYSECRET".into()),
-            ],
+            headers: RequiredHeaders::from_signed(
+                [("content-type", "image/jpeg"), ("x-amz-server-side-encryption-customer-key", "KEYSECRET")]
+                    .into_iter(),
+            ),
             expires_at: datetime!(2024-01-01 01:00:00 UTC),
         }
     }

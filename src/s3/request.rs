@@ -11,9 +11,10 @@ use super::endpoint::Bucket;
 use super::key::ObjectKey;
 use super::options::{CannedAcl, Checksum, ContentMd5, Metadata, Tagging};
 use super::presigned::PresignedRequest;
+use super::required_headers::RequiredHeaders;
 use super::storage_class::StorageClass;
 use crate::error::{Error, Result};
-use crate::sigv4::{Request, Signer};
+use crate::sigv4::{Request, Signer, is_canonical_header};
 
 /// The HTTP methods S3 operations use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -69,6 +70,10 @@ impl std::str::FromStr for Method {
 /// Default lifetime of a presigned URL: one hour.
 pub const DEFAULT_EXPIRY: Duration = Duration::from_secs(3600);
 
+/// How many signed headers are sorted on the stack before the list moves to the heap: more
+/// than any typed combination but a long metadata list sets.
+const INLINE_HEADERS: usize = 12;
+
 /// A request to presign, built with typed options.
 ///
 /// Options that do not apply to the method (a storage class on a GET, `response-*`
@@ -105,6 +110,9 @@ pub struct PresignRequest {
     clamp_to_credentials: bool,
     /// Plain-string headers (content type, range, conditions, caller extras), lowercase names.
     headers: Vec<(String, String)>,
+    /// Every header set through `headers` was in canonical form when set (nearly always), so
+    /// the signer may copy it unchecked.
+    headers_canonical: bool,
     /// Raw (unencoded) query parameters: sub-resources, `response-*`, `versionId`…
     query: Vec<(String, String)>,
     storage_class: Option<StorageClass>,
@@ -158,6 +166,7 @@ impl PresignRequest {
             expires_in: DEFAULT_EXPIRY,
             clamp_to_credentials: false,
             headers: Vec::new(),
+            headers_canonical: true,
             query: Vec::new(),
             storage_class: None,
             encryption: None,
@@ -370,38 +379,30 @@ impl PresignRequest {
         }
         self.check_options()?;
         let expires_in = self.effective_expiry(signer, now)?;
-        let headers = self.signed_headers();
-        Self::check_no_duplicates(&headers)?;
+        let mut gathered = HeaderBuf::default();
+        self.signed_headers(&mut gathered);
+        let headers = gathered.sorted_unique()?;
+        let canonical = self.canonical_headers();
         let query: Vec<(&str, &str)> = self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         let path = match &self.key {
             Some(key) => self.bucket.object_path(key),
             None => self.bucket.bucket_path().to_string(),
         };
-        let request = Request::new(self.method.as_str(), self.bucket.host(), &path).query(&query).headers(&headers);
+        let request = Request::new(self.method.as_str(), self.bucket.host(), &path).query(&query);
+        let request = if canonical { request.canonical_headers(headers) } else { request.headers(headers) };
         let names: usize = headers.iter().map(|(n, _)| n.len() + 3).sum();
         let mut url = String::with_capacity(self.bucket.origin().len() + path.len() * 3 / 2 + names + 400);
         url.push_str(self.bucket.origin());
         let expires_at = signer.presign_into(&request, self.bucket.signing_config(), expires_in, now, &mut url)?;
         // Names are lowercase already (typed options are, `header()` lowercases); values are
-        // sent as signed, without the surrounding whitespace SigV4 trims.
-        let mut sent: Vec<(String, String)> =
-            headers.iter().map(|&(n, v)| (n.to_string(), v.trim_matches([' ', '\t']).to_string())).collect();
-        sent.sort_by(|a, b| a.0.cmp(&b.0));
+        // sent as signed, without the surrounding whitespace SigV4 trims (canonical ones have
+        // none).
+        let sent = if canonical {
+            RequiredHeaders::from_signed(headers.iter().copied())
+        } else {
+            RequiredHeaders::from_signed(headers.iter().map(|&(n, v)| (n, trim_blanks(v))))
+        };
         Ok(PresignedRequest { method: self.method, url, headers: sent, expires_at })
-    }
-
-    /// A header set both by a typed option and by [`header`](Self::header) would be sent
-    /// twice and signed as `a,b`; servers refuse or misread that, so it is refused here.
-    fn check_no_duplicates(headers: &[(&str, &str)]) -> Result<()> {
-        for (i, (name, _)) in headers.iter().enumerate() {
-            if headers[..i].iter().any(|(earlier, _)| earlier.eq_ignore_ascii_case(name)) {
-                return Err(Error::InvalidHeader {
-                    name: name.to_ascii_lowercase(),
-                    reason: "set twice: by a typed option and by header()".into(),
-                });
-            }
-        }
-        Ok(())
     }
 
     /// The headers [`sign_at`](Self::sign_at) would sign besides `host`, after the same checks
@@ -414,7 +415,9 @@ impl PresignRequest {
             return Err(error.clone());
         }
         self.check_options()?;
-        Ok(self.signed_headers())
+        let mut gathered = HeaderBuf::default();
+        self.signed_headers(&mut gathered);
+        Ok(gathered.sorted_unique()?.to_vec())
     }
 
     /// The raw query parameters added to the builder.
@@ -423,46 +426,39 @@ impl PresignRequest {
         &self.query
     }
 
-    /// Every header to sign, borrowed from the builder.
-    fn signed_headers(&self) -> Vec<(&str, &str)> {
-        // A plain GET allocates nothing here; otherwise room for every typed option (SSE alone
-        // adds up to four headers), so the list never regrows.
-        let mut headers: Vec<(&str, &str)> = Vec::new();
-        if !(self.headers.is_empty() && self.no_typed_headers()) {
-            headers.reserve(self.headers.len() + 8 + self.metadata.as_ref().map_or(0, Metadata::len));
-        }
-        headers.extend(self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-        if let Some(class) = self.storage_class {
-            headers.push(("x-amz-storage-class", class.as_str()));
-        }
-        if let Some(encryption) = &self.encryption {
-            if self.method.writes() {
-                headers.extend(encryption.headers().map(same_lifetime));
-            } else {
-                headers.extend(encryption.access_headers().map(same_lifetime));
-            }
-        }
-        if let Some(metadata) = &self.metadata {
-            headers.extend(metadata.headers());
-        }
-        headers.extend(self.tagging.as_ref().and_then(Tagging::header).map(same_lifetime));
-        if let Some(acl) = self.acl {
-            headers.push(("x-amz-acl", acl.as_str()));
-        }
-        headers.extend(self.checksum.as_ref().map(Checksum::header).map(same_lifetime));
-        headers.extend(self.content_md5.as_ref().map(ContentMd5::header).map(same_lifetime));
-        headers
+    /// Whether every header to sign is in canonical form: those set as strings were when set,
+    /// typed options always are (their values are checked tokens, base64 or encoded), and
+    /// metadata values are checked here, only when there are any.
+    fn canonical_headers(&self) -> bool {
+        self.headers_canonical
+            && self.metadata.as_ref().is_none_or(|metadata| metadata.headers().all(|(n, v)| is_canonical_header(n, v)))
     }
 
-    /// Whether no typed option adds a header (a plain GET or DELETE).
-    fn no_typed_headers(&self) -> bool {
-        self.storage_class.is_none()
-            && self.encryption.is_none()
-            && self.metadata.is_none()
-            && self.tagging.is_none()
-            && self.acl.is_none()
-            && self.checksum.is_none()
-            && self.content_md5.is_none()
+    /// Gathers every header to sign, borrowed from the builder, in no particular order. Called
+    /// after [`check_options`](Self::check_options), which refuses SSE-S3 and SSE-KMS on reads:
+    /// the encryption headers are then those the method takes.
+    fn signed_headers<'s>(&'s self, out: &mut HeaderBuf<'s>) {
+        for (name, value) in &self.headers {
+            out.push((name, value));
+        }
+        if let Some(class) = self.storage_class {
+            out.push(("x-amz-storage-class", class.as_str()));
+        }
+        for pair in self.encryption.iter().flat_map(Encryption::headers) {
+            out.push(pair);
+        }
+        for pair in self.metadata.iter().flat_map(Metadata::headers) {
+            out.push(pair);
+        }
+        let single = [
+            self.tagging.as_ref().and_then(Tagging::header),
+            self.acl.map(CannedAcl::header),
+            self.checksum.as_ref().map(Checksum::header),
+            self.content_md5.as_ref().map(ContentMd5::header),
+        ];
+        for pair in single.into_iter().flatten() {
+            out.push(pair);
+        }
     }
 
     /// Refuses options the method or the provider cannot honour.
@@ -568,6 +564,7 @@ impl PresignRequest {
 
     fn set_header_owned(mut self, name: String, value: &str) -> Self {
         self.headers.retain(|(n, _)| *n != name);
+        self.headers_canonical &= is_canonical_header(&name, value);
         self.headers.push((name, value.to_string()));
         self
     }
@@ -578,10 +575,48 @@ impl PresignRequest {
     }
 }
 
-/// Shortens a `(&'static str, &'a str)` header to `(&'a str, &'a str)`: `Extend` and `map`
-/// take their item types exactly, so the name's `'static` must be coerced by hand.
-fn same_lifetime<'a>((name, value): (&'static str, &'a str)) -> (&'a str, &'a str) {
-    (name, value)
+/// The headers to sign, gathered on the stack: a heap list per URL showed in the cost of
+/// signing. Past `INLINE_HEADERS` (long metadata) they move to the heap.
+#[derive(Default)]
+struct HeaderBuf<'s> {
+    inline: [(&'s str, &'s str); INLINE_HEADERS],
+    heap: Vec<(&'s str, &'s str)>,
+    len: usize,
+}
+
+impl<'s> HeaderBuf<'s> {
+    fn push(&mut self, pair: (&'s str, &'s str)) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = pair,
+            None if self.heap.is_empty() => {
+                self.heap.extend_from_slice(&self.inline);
+                self.heap.push(pair);
+            }
+            None => self.heap.push(pair),
+        }
+        self.len += 1;
+    }
+
+    /// The headers sorted by name. A header set both by a typed option and by
+    /// [`PresignRequest::header`] would be sent twice and signed as `a,b`; servers refuse or
+    /// misread that, so it is refused here.
+    fn sorted_unique(&mut self) -> Result<&[(&'s str, &'s str)]> {
+        let list = if self.len <= INLINE_HEADERS { &mut self.inline[..self.len] } else { &mut self.heap[..] };
+        list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        if let Some(pair) = list.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            return Err(Error::InvalidHeader {
+                name: pair[0].0.to_string(),
+                reason: "set twice: by a typed option and by header()".into(),
+            });
+        }
+        Ok(list)
+    }
+}
+
+/// The value as sent: without the surrounding blanks SigV4 trims before signing.
+fn trim_blanks(value: &str) -> &str {
+    let blank = |c| c == ' ' || c == '\t';
+    if value.starts_with(blank) || value.ends_with(blank) { value.trim_matches(blank) } else { value }
 }
 
 fn option(name: &'static str, reason: &'static str) -> Error {
@@ -695,7 +730,7 @@ mod tests {
             .if_none_match_any()
             .sign_at(&signer(), NOW)
             .unwrap();
-        let names: Vec<&str> = put.headers().iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = put.headers().iter().map(|(n, _)| n).collect();
         assert_eq!(names, ["content-type", "if-none-match", "x-custom-thing"]);
         let padded = PresignRequest::get(&aws(), key()).header("x-a", " v \t").sign_at(&signer(), NOW).unwrap();
         assert_eq!(padded.header("x-a"), Some("v"), "headers() holds the signed (trimmed) value");

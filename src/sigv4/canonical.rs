@@ -12,9 +12,15 @@ use crate::error::{Error, Result};
 /// Lowercased, trimmed, sorted headers, ready to be written; duplicates stay adjacent in the
 /// order they were given, to be joined with `,`.
 pub(crate) enum Headers<'a> {
-    /// Only `host`: the common presigned GET, kept off the heap.
-    HostOnly(&'a str),
-    /// Several headers, sorted by name.
+    /// Headers already in canonical form (see [`is_canonical_header`]), sorted and unique,
+    /// borrowed as given; `host` goes in its place among them. A presigned GET has no others.
+    Canonical {
+        host: &'a str,
+        entries: &'a [(&'a str, &'a str)],
+        /// Where `host` sorts among `entries`.
+        host_at: usize,
+    },
+    /// Headers checked, lowercased and sorted here.
     Sorted {
         /// Lowercase name and trimmed value, sorted by name.
         entries: Vec<(Cow<'a, str>, Cow<'a, str>)>,
@@ -25,14 +31,19 @@ pub(crate) enum Headers<'a> {
 }
 
 impl<'a> Headers<'a> {
-    /// `host` plus the request's headers plus those the signer adds itself.
+    /// `host` plus the request's headers plus those the signer adds itself. `canonical` says
+    /// the request's headers are in canonical form already (checked as it was built).
     pub(crate) fn new(
         host: &'a str,
         given: &'a [(&'a str, &'a str)],
+        canonical: bool,
         added: &[(&'static str, &'a str)],
     ) -> Result<Self> {
-        if given.is_empty() && added.is_empty() {
-            return Ok(Headers::HostOnly(host));
+        if added.is_empty() && (given.is_empty() || canonical) {
+            debug_assert!(given.iter().all(|&(n, v)| is_canonical_header(n, v)), "not canonical: {given:?}");
+            debug_assert!(given.windows(2).all(|pair| pair[0].0 < pair[1].0), "not sorted: {given:?}");
+            let host_at = given.partition_point(|&(name, _)| name < "host");
+            return Ok(Headers::Canonical { host, entries: given, host_at });
         }
         let mut entries = Vec::with_capacity(1 + given.len() + added.len());
         entries.push((Cow::Borrowed("host"), Cow::Borrowed(host)));
@@ -84,7 +95,9 @@ impl<'a> Headers<'a> {
     /// Calls `f(is_first, name)` for each distinct name, in order.
     fn for_each_name(&self, mut f: impl FnMut(bool, &str)) {
         let entries = match self {
-            Headers::HostOnly(_) => return f(true, "host"),
+            &Headers::Canonical { host, entries, host_at } => {
+                return with_host(host, entries, host_at).enumerate().for_each(|(i, (name, _))| f(i == 0, name));
+            }
             Headers::Sorted { entries, .. } => entries,
         };
         for (i, (name, _)) in entries.iter().enumerate() {
@@ -97,9 +110,11 @@ impl<'a> Headers<'a> {
     /// Appends `name:value[,value…]\n` for each header name.
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
         let entries = match self {
-            Headers::HostOnly(host) => {
-                for part in [b"host:", host.as_bytes(), b"\n"] {
-                    out.extend_from_slice(part);
+            &Headers::Canonical { host, entries, host_at } => {
+                for (name, value) in with_host(host, entries, host_at) {
+                    for part in [name, ":", value, "\n"] {
+                        out.extend_from_slice(part.as_bytes());
+                    }
                 }
                 return;
             }
@@ -118,6 +133,27 @@ impl<'a> Headers<'a> {
             }
         }
     }
+}
+
+/// Sorted canonical `entries` with `("host", host)` in its place, `at`.
+fn with_host<'h>(
+    host: &'h str,
+    entries: &'h [(&'h str, &'h str)],
+    at: usize,
+) -> impl Iterator<Item = (&'h str, &'h str)> {
+    let (before, after) = entries.split_at(at.min(entries.len()));
+    before.iter().copied().chain(std::iter::once(("host", host))).chain(after.iter().copied())
+}
+
+/// Whether a header is already in the form the canonical request signs, so the signer may
+/// copy it unchecked: a lowercase unreserved name (`a-z 0-9 - . _ ~`) that the signer does not
+/// set itself, and a field value without control characters, surrounding blanks or runs of
+/// spaces (its own `Trimall` form). Builders check this once, as headers are set.
+pub(crate) fn is_canonical_header(name: &str, value: &str) -> bool {
+    let name_ok = !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+        && !is_reserved_header(name);
+    name_ok && matches!(checked_value(name, value), Ok(Cow::Borrowed(same)) if same.len() == value.len())
 }
 
 /// A request's path and query as sent: `path?query`, the `?` at `path_len`.
@@ -330,7 +366,6 @@ pub(crate) fn is_token(text: &str) -> bool {
 const TCHAR: u8 = 1;
 const UNRESERVED: u8 = 2;
 const UPPER: u8 = 4;
-const CONTROL: u8 = 8;
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -346,11 +381,6 @@ const CLASS: [u8; 256] = {
         if c.is_ascii_uppercase() {
             class |= UPPER;
         }
-        // CR or LF would smuggle extra headers into the request; other ASCII controls are not
-        // valid in a field value either (RFC 9110 allows HTAB, visible ASCII, obs-text).
-        if (c < 0x20 && c != b'\t') || c == 0x7f {
-            class |= CONTROL;
-        }
         t[b] = class;
         b += 1;
     }
@@ -359,6 +389,12 @@ const CLASS: [u8; 256] = {
 
 /// A header name, validated and lowercased; `true` when it is also unreserved.
 fn checked_name(name: &str) -> Result<(Cow<'_, str>, bool)> {
+    // Nearly every name is lowercase letters, digits and `-`: a comparison-only pass (which
+    // vectorises, unlike a table lookup per byte) settles those.
+    let simple = name.bytes().fold(true, |ok, b| ok & (b.is_ascii_lowercase() | b.is_ascii_digit() | (b == b'-')));
+    if simple && !name.is_empty() {
+        return Ok((Cow::Borrowed(name), true));
+    }
     let (all, any) = name.bytes().fold((TCHAR | UNRESERVED, 0), |(all, any), b| {
         let class = CLASS[b as usize];
         (all & class, any | class)
@@ -374,19 +410,18 @@ fn checked_name(name: &str) -> Result<(Cow<'_, str>, bool)> {
 /// A header value checked and put in SigV4's `Trimall` form: surrounding spaces and tabs
 /// stripped (as HTTP servers do before verifying), runs of spaces folded into one.
 fn checked_value<'v>(name: &str, value: &'v str) -> Result<Cow<'v, str>> {
-    // One pass for both questions: header values (KMS contexts, ARNs, metadata) are the
-    // longest text a typed request signs, and each pass over them shows in its cost.
-    let (mut any, mut double_space, mut previous_space) = (0u8, false, false);
-    for &b in value.as_bytes() {
-        any |= CLASS[b as usize];
-        let space = b == b' ';
-        double_space |= previous_space & space;
-        previous_space = space;
-    }
-    if any & CONTROL != 0 {
+    // Header values (KMS contexts, ARNs, metadata) are the longest text a typed request signs:
+    // both questions are comparison-only folds without early exit, so they vectorise.
+    // CR or LF would smuggle extra headers into the request; other ASCII controls are not
+    // valid in a field value either (RFC 9110 allows HTAB, visible ASCII, obs-text).
+    let bytes = value.as_bytes();
+    let control = bytes.iter().fold(false, |found, &b| found | ((b < 0x20) & (b != b'\t')) | (b == 0x7f));
+    if control {
         let reason = "the value contains control characters".into();
         return Err(Error::InvalidHeader { name: name.to_string(), reason });
     }
+    let next = bytes.get(1..).unwrap_or_default();
+    let double_space = bytes.iter().zip(next).fold(false, |found, (&a, &b)| found | ((a == b' ') & (b == b' ')));
     let blank = |c| c == ' ' || c == '\t';
     let trimmed = if value.starts_with(blank) || value.ends_with(blank) { value.trim_matches(blank) } else { value };
     if !double_space {
@@ -416,7 +451,7 @@ mod tests {
     #[test]
     fn headers_are_lowercased_sorted_trimmed_and_merged() {
         let given = [("My-Header1", " a   b "), ("X-Amz-Meta-A", "1"), ("my-header1", "c")];
-        let h = Headers::new("example.com", &given, &[]).unwrap();
+        let h = Headers::new("example.com", &given, false, &[]).unwrap();
         assert_eq!(render(&h), "host:example.com\nmy-header1:a b,c\nx-amz-meta-a:1\n");
         let mut names = Vec::new();
         h.write_names(&mut names);
@@ -426,10 +461,64 @@ mod tests {
     #[test]
     fn reserved_and_malformed_headers_are_refused() {
         for given in [[("Host", "x")], [("X-Amz-Date", "x")], [("bad name", "x")], [("x-a", "line\r\nInjected: 1")]] {
-            let err = Headers::new("example.com", &given, &[]).err().unwrap();
+            let err = Headers::new("example.com", &given, false, &[]).err().unwrap();
             assert_eq!(err.code(), "INVALID_HEADER");
             assert!(!err.to_string().contains("Injected"));
         }
+    }
+
+    #[test]
+    fn canonical_form_is_what_the_checked_path_would_leave_unchanged() {
+        let canonical =
+            [("content-type", "image/jpeg; a=b"), ("x-amz-meta-a_b.c~", "1 2"), ("x", ""), ("if-match", "\"e\"")];
+        for (name, value) in canonical {
+            assert!(is_canonical_header(name, value), "{name}: {value:?}");
+        }
+        let not = [
+            ("Content-Type", "x"),
+            ("x!", "v"),
+            ("", "v"),
+            ("host", "h"),
+            ("x-amz-date", "d"),
+            ("authorization", "a"),
+            ("x", "a  b"),
+            ("x", " a"),
+            ("x", "a\t"),
+            ("x", "a\nb"),
+            ("x", "a\x7fb"),
+        ];
+        for (name, value) in not {
+            assert!(!is_canonical_header(name, value), "{name}: {value:?}");
+        }
+    }
+
+    #[test]
+    fn canonical_headers_are_written_as_the_checked_path_writes_them() {
+        // Names sorting before `host`, after it, and none at all.
+        let lists: [&[(&str, &str)]; 4] = [
+            &[("content-type", "image/jpeg"), ("x-amz-meta-a", "1 2"), ("x-amz-storage-class", "STANDARD")],
+            &[("a", "1"), ("b", "2")],
+            &[("x-amz-acl", "private")],
+            &[],
+        ];
+        for given in lists {
+            let copied = Headers::new("example.com", given, true, &[]).unwrap();
+            let checked = Headers::new("example.com", given, false, &[]).unwrap();
+            assert!(matches!(copied, Headers::Canonical { .. }));
+            assert_eq!(render(&copied), render(&checked));
+            let (mut copied_names, mut checked_names) = (Vec::new(), Vec::new());
+            copied.write_names(&mut copied_names);
+            checked.write_names(&mut checked_names);
+            assert_eq!(copied_names, checked_names);
+            let (mut copied_encoded, mut checked_encoded) = (String::new(), String::new());
+            copied.write_names_encoded(&mut copied_encoded);
+            checked.write_names_encoded(&mut checked_encoded);
+            assert_eq!(copied_encoded, checked_encoded);
+        }
+        // Header signing adds its own headers: the list is then checked and sorted anyway.
+        let given = [("content-type", "a")];
+        let added = [("x-amz-date", "20240101T000000Z")];
+        assert!(matches!(Headers::new("example.com", &given, true, &added).unwrap(), Headers::Sorted { .. }));
     }
 
     fn query(given: &[(&str, &str)], auth: &[&'static str]) -> Result<String> {

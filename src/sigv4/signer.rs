@@ -382,7 +382,7 @@ impl Signer {
         let mut payload_buf = [0u8; 64];
         let payload = request.payload.render(&mut payload_buf);
         let added = self.added_headers(carrier, config, date, payload);
-        let headers = Headers::new(request.host, request.headers, &added)?;
+        let headers = Headers::new(request.host, request.headers, request.canonical_headers, &added)?;
 
         let start = out.len();
         let canonical_path = canonical::write_path(request.path, config.path_mode, out)?;
