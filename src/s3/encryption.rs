@@ -16,6 +16,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -56,7 +57,8 @@ const MAX_KMS_KEY_ID: usize = 2048;
 /// let headers: Vec<_> = sse.headers().collect();
 /// assert_eq!(headers[0], ("x-amz-server-side-encryption", "aws:kms"));
 /// assert_eq!(headers[1], ("x-amz-server-side-encryption-aws-kms-key-id", "alias/uploads"));
-/// assert_eq!(headers[3], ("x-amz-server-side-encryption-bucket-key-enabled", "true"));
+/// assert_eq!(headers[2], ("x-amz-server-side-encryption-bucket-key-enabled", "true"));
+/// assert_eq!(headers[3].0, "x-amz-server-side-encryption-context");
 /// # Ok::<(), presign::Error>(())
 /// ```
 ///
@@ -134,13 +136,13 @@ impl Encryption {
     }
 
     /// The headers that ask for this encryption when an object is created, to be signed as
-    /// headers.
+    /// headers, in name order.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
         let list = match self {
             Encryption::SseS3 => [Some((SSE, "AES256")), None, None, None],
             Encryption::SseKms { key_id, context, bucket_key } => {
                 let mut list = kms_headers("aws:kms", key_id, context);
-                list[3] = bucket_key.map(|on| (BUCKET_KEY, if on { "true" } else { "false" }));
+                list[2] = bucket_key.map(|on| (BUCKET_KEY, if on { "true" } else { "false" }));
                 list
             }
             Encryption::DsseKms { key_id, context } => kms_headers("aws:kms:dsse", key_id, context),
@@ -164,7 +166,8 @@ impl Encryption {
 
 type HeaderList<'a> = [Option<(&'static str, &'a str)>; 4];
 
-/// The algorithm, key id and context headers shared by SSE-KMS and DSSE-KMS.
+/// The algorithm, key id and context headers shared by SSE-KMS and DSSE-KMS, in name order,
+/// with room for SSE-KMS's bucket-key header where it sorts.
 fn kms_headers<'a>(
     algorithm: &'static str,
     key_id: &'a Option<KmsKeyId>,
@@ -173,8 +176,8 @@ fn kms_headers<'a>(
     [
         Some((SSE, algorithm)),
         key_id.as_ref().map(|id| (KMS_KEY_ID, id.as_str())),
-        context.as_ref().map(|context| (KMS_CONTEXT, context.header_value())),
         None,
+        context.as_ref().map(|context| (KMS_CONTEXT, context.header_value())),
     ]
 }
 
@@ -190,10 +193,11 @@ fn invalid(reason: &'static str) -> Error {
 /// A KMS key id, key ARN, alias name (`alias/…`) or alias ARN, checked for shape only.
 ///
 /// KMS takes 1 to 2,048 characters; these are all visible ASCII (no spaces or control
-/// characters), which is also what a header value can carry unchanged.
+/// characters), which is also what a header value can carry unchanged. Cloning is cheap (the
+/// text is shared).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct KmsKeyId(String);
+pub struct KmsKeyId(Arc<str>);
 
 impl KmsKeyId {
     /// Checks and wraps a key id.
@@ -207,7 +211,7 @@ impl KmsKeyId {
         if !key_id.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(invalid("the KMS key id contains spaces, control or non-ASCII characters"));
         }
-        Ok(KmsKeyId(key_id.to_owned()))
+        Ok(KmsKeyId(key_id.into()))
     }
 
     /// The key id as given.
@@ -226,7 +230,7 @@ impl TryFrom<String> for KmsKeyId {
 
 impl From<KmsKeyId> for String {
     fn from(id: KmsKeyId) -> String {
-        id.0
+        id.0.to_string()
     }
 }
 
@@ -242,8 +246,13 @@ impl fmt::Display for KmsKeyId {
 /// The JSON kept and sent is this crate's canonical form: compact, keys sorted, as
 /// `serde_json` writes a sorted map. It is not a secret (KMS logs it in CloudTrail), so
 /// `Debug` shows it. Serde reads and writes it as a JSON object.
+///
+/// Cloning is cheap (the context is shared): build it once and clone it into each request.
 #[derive(Clone, PartialEq, Eq)]
-pub struct KmsContext {
+pub struct KmsContext(Arc<ContextParts>);
+
+#[derive(PartialEq, Eq)]
+struct ContextParts {
     pairs: BTreeMap<String, String>,
     json: String,
     header: String,
@@ -291,39 +300,39 @@ impl KmsContext {
         let json =
             serde_json::to_string(&pairs).map_err(|_| invalid("the KMS encryption context cannot be written"))?;
         let header = BASE64.encode(&json);
-        Ok(KmsContext { pairs, json, header })
+        Ok(KmsContext(Arc::new(ContextParts { pairs, json, header })))
     }
 
     /// The canonical JSON (compact, keys sorted).
     pub fn as_json(&self) -> &str {
-        &self.json
+        &self.0.json
     }
 
     /// The header value: base64 of [`KmsContext::as_json`].
     pub fn header_value(&self) -> &str {
-        &self.header
+        &self.0.header
     }
 
     /// The value of one key.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.pairs.get(key).map(String::as_str)
+        self.0.pairs.get(key).map(String::as_str)
     }
 
     /// The pairs, sorted by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.0.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 }
 
 impl fmt::Debug for KmsContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("KmsContext").field(&self.pairs).finish()
+        f.debug_tuple("KmsContext").field(&self.0.pairs).finish()
     }
 }
 
 impl Serialize for KmsContext {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        self.pairs.serialize(serializer)
+        self.0.pairs.serialize(serializer)
     }
 }
 
@@ -459,8 +468,12 @@ mod tests {
     const KEY_B64: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     const KEY_MD5_B64: &str = "tP/LI3N87DFaSk0aoqYgzg==";
 
+    /// The headers, checked to come in name order (the typed signer relies on it to skip a
+    /// sort).
     fn all(encryption: &Encryption) -> Vec<(&'static str, &str)> {
-        encryption.headers().collect()
+        let headers: Vec<_> = encryption.headers().collect();
+        assert!(headers.windows(2).all(|pair| pair[0].0 < pair[1].0), "not in name order: {headers:?}");
+        headers
     }
 
     #[test]
@@ -483,6 +496,9 @@ mod tests {
             ]
         );
         assert_eq!(sse.access_headers().count(), 0);
+        let context = KmsContext::new([("project", "cats")]).unwrap();
+        let every = Encryption::kms(arn).unwrap().with_context(context).unwrap().with_bucket_key(true).unwrap();
+        assert_eq!(all(&every).len(), 4);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The typed presign builder: one S3 request, its options checked against the method and
 //! the provider, signed into a [`PresignedRequest`].
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -106,10 +107,13 @@ pub struct PresignRequest {
     bucket: Bucket,
     method: Method,
     key: Option<ObjectKey>,
+    /// The raw path S3 signs (the object's, or the bucket's for a bucket operation), worked
+    /// out once rather than per signature.
+    path: String,
     expires_in: Duration,
     clamp_to_credentials: bool,
     /// Plain-string headers (content type, range, conditions, caller extras), lowercase names.
-    headers: Vec<(String, String)>,
+    headers: Vec<(Cow<'static, str>, String)>,
     /// Every header set through `headers` was in canonical form when set (nearly always), so
     /// the signer may copy it unchecked.
     headers_canonical: bool,
@@ -159,10 +163,15 @@ impl PresignRequest {
     }
 
     fn with_target(method: Method, bucket: &Bucket, key: Option<ObjectKey>) -> Self {
+        let path = match &key {
+            Some(key) => bucket.object_path(key),
+            None => bucket.bucket_path().to_string(),
+        };
         PresignRequest {
             bucket: bucket.clone(),
             method,
             key,
+            path,
             expires_in: DEFAULT_EXPIRY,
             clamp_to_credentials: false,
             headers: Vec::new(),
@@ -342,7 +351,7 @@ impl PresignRequest {
     /// also sets (`x-amz-storage-class`…) is refused when signing.
     pub fn header(self, name: &str, value: &str) -> Self {
         let name = name.to_ascii_lowercase();
-        self.set_header_owned(name, value)
+        self.set_header_named(Cow::Owned(name), value)
     }
 
     /// Any other query parameter (raw value: it is encoded when signing), e.g. a sub-resource
@@ -384,11 +393,8 @@ impl PresignRequest {
         let headers = gathered.sorted_unique()?;
         let canonical = self.canonical_headers();
         let query: Vec<(&str, &str)> = self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let path = match &self.key {
-            Some(key) => self.bucket.object_path(key),
-            None => self.bucket.bucket_path().to_string(),
-        };
-        let request = Request::new(self.method.as_str(), self.bucket.host(), &path).query(&query);
+        let path = &self.path;
+        let request = Request::new(self.method.as_str(), self.bucket.host(), path).query(&query);
         let request = if canonical { request.canonical_headers(headers) } else { request.headers(headers) };
         let names: usize = headers.iter().map(|(n, _)| n.len() + 3).sum();
         let mut url = String::with_capacity(self.bucket.origin().len() + path.len() * 3 / 2 + names + 400);
@@ -441,22 +447,27 @@ impl PresignRequest {
         for (name, value) in &self.headers {
             out.push((name, value));
         }
-        if let Some(class) = self.storage_class {
-            out.push(("x-amz-storage-class", class.as_str()));
-        }
-        for pair in self.encryption.iter().flat_map(Encryption::headers) {
+        // Typed headers in name order (each option's own headers are), so that a list without
+        // plain headers needs no sorting.
+        let first = [
+            self.content_md5.as_ref().map(ContentMd5::header),
+            self.acl.map(CannedAcl::header),
+            self.checksum.as_ref().map(Checksum::header),
+        ];
+        for pair in first.into_iter().flatten() {
             out.push(pair);
         }
         for pair in self.metadata.iter().flat_map(Metadata::headers) {
             out.push(pair);
         }
-        let single = [
+        for pair in self.encryption.iter().flat_map(Encryption::headers) {
+            out.push(pair);
+        }
+        let last = [
+            self.storage_class.map(|class| ("x-amz-storage-class", class.as_str())),
             self.tagging.as_ref().and_then(Tagging::header),
-            self.acl.map(CannedAcl::header),
-            self.checksum.as_ref().map(Checksum::header),
-            self.content_md5.as_ref().map(ContentMd5::header),
         ];
-        for pair in single.into_iter().flatten() {
+        for pair in last.into_iter().flatten() {
             out.push(pair);
         }
     }
@@ -559,10 +570,10 @@ impl PresignRequest {
     }
 
     fn set_header(self, name: &'static str, value: &str) -> Self {
-        self.set_header_owned(name.to_string(), value)
+        self.set_header_named(Cow::Borrowed(name), value)
     }
 
-    fn set_header_owned(mut self, name: String, value: &str) -> Self {
+    fn set_header_named(mut self, name: Cow<'static, str>, value: &str) -> Self {
         self.headers.retain(|(n, _)| *n != name);
         self.headers_canonical &= is_canonical_header(&name, value);
         self.headers.push((name, value.to_string()));
@@ -602,6 +613,9 @@ impl<'s> HeaderBuf<'s> {
     /// misread that, so it is refused here.
     fn sorted_unique(&mut self) -> Result<&[(&'s str, &'s str)]> {
         let list = if self.len <= INLINE_HEADERS { &mut self.inline[..self.len] } else { &mut self.heap[..] };
+        if list.is_sorted_by(|a, b| a.0 < b.0) {
+            return Ok(list); // sorted and unique: the usual case, one comparison per header
+        }
         list.sort_unstable_by(|a, b| a.0.cmp(b.0));
         if let Some(pair) = list.windows(2).find(|pair| pair[0].0 == pair[1].0) {
             return Err(Error::InvalidHeader {
