@@ -15,7 +15,7 @@ use super::presigned::PresignedRequest;
 use super::required_headers::RequiredHeaders;
 use super::storage_class::StorageClass;
 use crate::error::{Error, Result};
-use crate::sigv4::{Request, Signer, is_canonical_header};
+use crate::sigv4::{Request, Signer, is_canonical_header, trim_blanks};
 
 /// The HTTP methods S3 operations use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -625,12 +625,6 @@ impl<'s> HeaderBuf<'s> {
         }
         Ok(list)
     }
-}
-
-/// The value as sent: without the surrounding blanks SigV4 trims before signing.
-fn trim_blanks(value: &str) -> &str {
-    let blank = |c| c == ' ' || c == '\t';
-    if value.starts_with(blank) || value.ends_with(blank) { value.trim_matches(blank) } else { value }
 }
 
 fn option(name: &'static str, reason: &'static str) -> Error {

@@ -159,6 +159,13 @@ pub(crate) fn is_canonical_header(name: &str, value: &str) -> bool {
     name_ok && is_canonical_value(value)
 }
 
+/// `value` without the spaces and tabs around it, which SigV4 trims before signing and HTTP
+/// servers strip before verifying.
+pub(crate) fn trim_blanks(value: &str) -> &str {
+    let blank = |c| c == ' ' || c == '\t';
+    if value.starts_with(blank) || value.ends_with(blank) { value.trim_matches(blank) } else { value }
+}
+
 /// Whether [`checked_value`] would accept `value` and leave it as it is, in one pass (this
 /// runs on every header a builder sets): no control character but tab, no run of spaces, no
 /// blank at either end.
@@ -443,8 +450,7 @@ fn checked_value<'v>(name: &str, value: &'v str) -> Result<Cow<'v, str>> {
     }
     let next = bytes.get(1..).unwrap_or_default();
     let double_space = bytes.iter().zip(next).fold(false, |found, (&a, &b)| found | ((a == b' ') & (b == b' ')));
-    let blank = |c| c == ' ' || c == '\t';
-    let trimmed = if value.starts_with(blank) || value.ends_with(blank) { value.trim_matches(blank) } else { value };
+    let trimmed = trim_blanks(value);
     if !double_space {
         return Ok(Cow::Borrowed(trimmed));
     }

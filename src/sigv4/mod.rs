@@ -31,7 +31,7 @@ mod signer;
 mod template;
 
 pub use batch::Batch;
-pub(crate) use canonical::is_canonical_header;
+pub(crate) use canonical::{is_canonical_header, trim_blanks};
 pub use date::AmzDate;
 pub use encode::{encode_path, encode_query_component};
 pub use key::SigningKey;
