@@ -2,6 +2,7 @@
 //! the provider, signed into a [`PresignedRequest`].
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,7 @@ use super::presigned::PresignedRequest;
 use super::required_headers::RequiredHeaders;
 use super::storage_class::StorageClass;
 use crate::error::{Error, Result};
-use crate::sigv4::{Request, Signer, is_canonical_header, trim_blanks};
+use crate::sigv4::{Presign, Request, Signer, is_canonical_header, trim_blanks};
 
 /// The HTTP methods S3 operations use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -389,22 +390,33 @@ impl PresignRequest {
         self.check_options()?;
         let expires_in = self.effective_expiry(signer, now)?;
         let mut gathered = HeaderBuf::default();
-        self.signed_headers(&mut gathered);
-        let headers = gathered.sorted_unique()?;
+        self.signed_headers(&mut gathered)?;
+        let headers = gathered.as_slice();
         let canonical = self.canonical_headers();
         let query: Vec<(&str, &str)> = self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         let path = &self.path;
         let request = Request::new(self.method.as_str(), self.bucket.host(), path).query(&query);
         let request = if canonical { request.canonical_headers(headers) } else { request.headers(headers) };
-        let names: usize = headers.iter().map(|(n, _)| n.len() + 3).sum();
+        let (mut names, mut lines) = (0, 0);
+        for (name, value) in headers {
+            names += name.len() + 3;
+            lines += name.len() + value.len() + 2;
+        }
         let mut url = String::with_capacity(self.bucket.origin().len() + path.len() * 3 / 2 + names + 400);
         url.push_str(self.bucket.origin());
-        let expires_at = signer.presign_into(&request, self.bucket.signing_config(), expires_in, now, &mut url)?;
-        // Names are lowercase already (typed options are, `header()` lowercases); values are
-        // sent as signed, without the surrounding whitespace SigV4 trims (canonical ones have
-        // none).
-        let sent = if canonical {
-            RequiredHeaders::from_signed(headers.iter().copied())
+        let config = self.bucket.signing_config();
+        if headers.is_empty() {
+            let expires_at = signer.presign_into(&request, config, expires_in, now, &mut url)?;
+            return Ok(PresignedRequest { method: self.method, url, headers: RequiredHeaders::default(), expires_at });
+        }
+        let presign = Presign { request: &request, config, expires_in, now };
+        let mut kept = String::with_capacity(if canonical { lines } else { 0 });
+        let (expires_at, cut) = signer.presign_into_keeping_lines(presign, &mut url, &mut kept)?;
+        // Headers in canonical form are sent exactly as signed, so their lines are cut from the
+        // canonical request. Others are sent as given but for the surrounding whitespace SigV4
+        // trims (names are lowercase already: typed options are, `header()` lowercases).
+        let sent = if cut {
+            RequiredHeaders::from_lines(kept, headers.len())
         } else {
             RequiredHeaders::from_signed(headers.iter().map(|&(n, v)| (n, trim_blanks(v))))
         };
@@ -422,8 +434,8 @@ impl PresignRequest {
         }
         self.check_options()?;
         let mut gathered = HeaderBuf::default();
-        self.signed_headers(&mut gathered);
-        Ok(gathered.sorted_unique()?.to_vec())
+        self.signed_headers(&mut gathered)?;
+        Ok(gathered.as_slice().to_vec())
     }
 
     /// The raw query parameters added to the builder.
@@ -440,15 +452,19 @@ impl PresignRequest {
             && self.metadata.as_ref().is_none_or(|metadata| metadata.headers().all(|(n, v)| is_canonical_header(n, v)))
     }
 
-    /// Gathers every header to sign, borrowed from the builder, in no particular order. Called
-    /// after [`check_options`](Self::check_options), which refuses SSE-S3 and SSE-KMS on reads:
-    /// the encryption headers are then those the method takes.
-    fn signed_headers<'s>(&'s self, out: &mut HeaderBuf<'s>) {
+    /// Gathers every header to sign, borrowed from the builder, sorted by name. Called after
+    /// [`check_options`](Self::check_options), which refuses SSE-S3 and SSE-KMS on reads: the
+    /// encryption headers are then those the method takes.
+    ///
+    /// Both sources are sorted already: plain headers as they are set, typed options by
+    /// construction (each option's own headers are, and they come in the fixed order below).
+    /// Plain headers (`content-type`, `cache-control`, …) nearly always sort before the typed
+    /// ones (`x-amz-…`), so one comparison at the seam usually shows the list is sorted.
+    fn signed_headers<'s>(&'s self, out: &mut HeaderBuf<'s>) -> Result<()> {
         for (name, value) in &self.headers {
             out.push((name, value));
         }
-        // Typed headers in name order (each option's own headers are), so that a list without
-        // plain headers needs no sorting.
+        let plain = out.len;
         let first = [
             self.content_md5.as_ref().map(ContentMd5::header),
             self.acl.map(CannedAcl::header),
@@ -470,6 +486,7 @@ impl PresignRequest {
         for pair in last.into_iter().flatten() {
             out.push(pair);
         }
+        out.sort_at_seam(plain)
     }
 
     /// Refuses options the method or the provider cannot honour.
@@ -573,10 +590,14 @@ impl PresignRequest {
         self.set_header_named(Cow::Borrowed(name), value)
     }
 
+    /// Sets a plain header, keeping the list sorted by name (signing merges it with the typed
+    /// options' headers).
     fn set_header_named(mut self, name: Cow<'static, str>, value: &str) -> Self {
-        self.headers.retain(|(n, _)| *n != name);
         self.headers_canonical &= is_canonical_header(&name, value);
-        self.headers.push((name, value.to_string()));
+        match self.headers.binary_search_by(|(n, _)| name_order(n, &name)) {
+            Ok(at) => self.headers.get_mut(at).into_iter().for_each(|(_, old)| *old = value.to_string()),
+            Err(at) => self.headers.insert(at, (name, value.to_string())),
+        }
         self
     }
 
@@ -608,23 +629,47 @@ impl<'s> HeaderBuf<'s> {
         self.len += 1;
     }
 
-    /// The headers sorted by name. A header set both by a typed option and by
-    /// [`PresignRequest::header`] would be sent twice and signed as `a,b`; servers refuse or
-    /// misread that, so it is refused here.
-    fn sorted_unique(&mut self) -> Result<&[(&'s str, &'s str)]> {
-        let list = if self.len <= INLINE_HEADERS { &mut self.inline[..self.len] } else { &mut self.heap[..] };
-        if list.is_sorted_by(|a, b| a.0 < b.0) {
-            return Ok(list); // sorted and unique: the usual case, one comparison per header
+    /// Sorts a list made of two sorted runs, split at `seam`. A header set both by a typed
+    /// option and by [`PresignRequest::header`] would be sent twice and signed as `a,b`;
+    /// servers refuse or misread that, so it is refused here.
+    fn sort_at_seam(&mut self, seam: usize) -> Result<()> {
+        let list = self.as_mut_slice();
+        let sorted = match (seam.checked_sub(1).and_then(|last| list.get(last)), list.get(seam)) {
+            (Some(before), Some(after)) => name_order(before.0, after.0) == Ordering::Less,
+            _ => true, // one run only
+        };
+        if sorted {
+            return Ok(());
         }
-        list.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        if let Some(pair) = list.windows(2).find(|pair| pair[0].0 == pair[1].0) {
-            return Err(Error::InvalidHeader {
-                name: pair[0].0.to_string(),
-                reason: "set twice: by a typed option and by header()".into(),
-            });
+        list.sort_unstable_by(|a, b| name_order(a.0, b.0));
+        match list.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            Some(pair) => Err(set_twice(pair[0].0)),
+            None => Ok(()),
         }
-        Ok(list)
     }
+
+    fn as_mut_slice(&mut self) -> &mut [(&'s str, &'s str)] {
+        if self.len <= INLINE_HEADERS { &mut self.inline[..self.len] } else { &mut self.heap[..] }
+    }
+
+    fn as_slice(&self) -> &[(&'s str, &'s str)] {
+        if self.len <= INLINE_HEADERS { &self.inline[..self.len] } else { &self.heap[..] }
+    }
+}
+
+/// Byte order of header names, deciding on the first byte without a `memcmp` call when it
+/// can (`content-…` against `x-amz-…`).
+fn name_order(a: &str, b: &str) -> Ordering {
+    match a.as_bytes().first().cmp(&b.as_bytes().first()) {
+        Ordering::Equal => a.cmp(b),
+        order => order,
+    }
+}
+
+/// A header set both by a typed option and by [`PresignRequest::header`] would be sent twice
+/// and signed as `a,b`; servers refuse or misread that, so it is refused.
+fn set_twice(name: &str) -> Error {
+    Error::InvalidHeader { name: name.to_string(), reason: "set twice: by a typed option and by header()".into() }
 }
 
 fn option(name: &'static str, reason: &'static str) -> Error {
@@ -749,6 +794,36 @@ mod tests {
         let replaced = PresignRequest::put(&aws(), key()).content_type("a/b").header("Content-Type", "c/d");
         assert_eq!(replaced.sign_at(&signer(), NOW).unwrap().header("content-type"), Some("c/d"));
         assert!(put.url().contains("X-Amz-SignedHeaders=content-type%3Bhost%3Bif-none-match%3Bx-custom-thing&"));
+    }
+
+    #[test]
+    fn plain_and_typed_headers_are_signed_in_name_order_whatever_the_order_set() {
+        // Plain headers on both sides of the typed ones, set out of order.
+        let put = PresignRequest::put(&aws(), key())
+            .header("x-amz-website-redirect-location", "/elsewhere")
+            .storage_class(StorageClass::StandardIa)
+            .encryption(Encryption::kms("key-1").unwrap())
+            .content_type("image/png")
+            .header("Cache-Control", "no-cache")
+            .sign_at(&signer(), NOW)
+            .unwrap();
+        let pairs: Vec<(&str, &str)> = put.headers().iter().collect();
+        let names: Vec<&str> = pairs.iter().map(|&(name, _)| name).collect();
+        let expected = [
+            "cache-control",
+            "content-type",
+            "x-amz-server-side-encryption",
+            "x-amz-server-side-encryption-aws-kms-key-id",
+            "x-amz-storage-class",
+            "x-amz-website-redirect-location",
+        ];
+        assert_eq!(names, expected);
+        // The signer's checked path, given the same headers in reverse, signs the same URL.
+        let reversed: Vec<(&str, &str)> = pairs.iter().rev().copied().collect();
+        let bucket = aws();
+        let request = Request::new("PUT", bucket.host(), "/photos/cat.jpg").headers(&reversed);
+        let alone = signer().presign_at(&request, bucket.signing_config(), crate::s3::DEFAULT_EXPIRY, NOW).unwrap();
+        assert_eq!(put.url(), format!("{}{}", bucket.origin(), alone.path_and_query()));
     }
 
     #[cfg(feature = "http")]

@@ -61,6 +61,12 @@ impl RequiredHeaders {
         headers
     }
 
+    /// Headers from `count` lines `name:value\n` of a canonical request, in canonical form.
+    pub(crate) fn from_lines(lines: String, count: usize) -> Self {
+        debug_assert_eq!(lines.bytes().filter(|&b| b == b'\n').count(), count, "{lines:?}");
+        RequiredHeaders { lines, len: count }
+    }
+
     /// How many headers there are.
     pub fn len(&self) -> usize {
         self.len

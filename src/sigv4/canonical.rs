@@ -4,6 +4,7 @@
 //! [`PathMode`](super::PathMode) setting, never a second copy of the code.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use super::PathMode;
 use super::encode;
@@ -42,7 +43,7 @@ impl<'a> Headers<'a> {
         if added.is_empty() && (given.is_empty() || canonical) {
             debug_assert!(given.iter().all(|&(n, v)| is_canonical_header(n, v)), "not canonical: {given:?}");
             debug_assert!(given.windows(2).all(|pair| pair[0].0 < pair[1].0), "not sorted: {given:?}");
-            let host_at = given.partition_point(|&(name, _)| name < "host");
+            let host_at = given.partition_point(|&(name, _)| sorts_before_host(name));
             return Ok(Headers::Canonical { host, entries: given, host_at });
         }
         let mut entries = Vec::with_capacity(1 + given.len() + added.len());
@@ -68,83 +69,112 @@ impl<'a> Headers<'a> {
 
     /// Appends the `X-Amz-SignedHeaders` value: the names `UriEncode`d, `;` as `%3B`.
     pub(crate) fn write_names_encoded(&self, out: &mut String) {
-        let plain = !matches!(self, Headers::Sorted { plain_names: false, .. });
-        self.for_each_name(|first, name| {
-            if !first {
-                out.push_str("%3B");
-            }
-            if plain {
-                out.push_str(name);
-            } else {
-                encode::encode_query_component(out, name);
-            }
-        });
+        match self {
+            // Canonical names are unreserved: they encode as themselves.
+            &Headers::Canonical { entries, host_at, .. } => write_names_around_host(out, true, entries, host_at),
+            Headers::Sorted { entries, plain_names } => for_each_name(entries, |first, name| {
+                if !first {
+                    out.push_str("%3B");
+                }
+                if *plain_names {
+                    out.push_str(name);
+                } else {
+                    encode::encode_query_component(out, name);
+                }
+            }),
+        }
     }
 
     /// Appends `name1;name2;…` (each name once): the signed-headers list of the canonical
     /// request and the `Authorization` header.
-    pub(crate) fn write_names(&self, out: &mut Vec<u8>) {
-        self.for_each_name(|first, name| {
-            if !first {
-                out.push(b';');
-            }
-            out.extend_from_slice(name.as_bytes());
-        });
-    }
-
-    /// Calls `f(is_first, name)` for each distinct name, in order.
-    fn for_each_name(&self, mut f: impl FnMut(bool, &str)) {
-        let entries = match self {
-            &Headers::Canonical { host, entries, host_at } => {
-                let mut first = true;
-                return with_host(host, entries, host_at, |name, _| f(std::mem::replace(&mut first, false), name));
-            }
-            Headers::Sorted { entries, .. } => entries,
-        };
-        for (i, (name, _)) in entries.iter().enumerate() {
-            if i == 0 || entries[i - 1].0 != *name {
-                f(i == 0, name);
-            }
+    pub(crate) fn write_names(&self, out: &mut String) {
+        match self {
+            &Headers::Canonical { entries, host_at, .. } => write_names_around_host(out, false, entries, host_at),
+            Headers::Sorted { entries, .. } => for_each_name(entries, |first, name| {
+                if !first {
+                    out.push(';');
+                }
+                out.push_str(name);
+            }),
         }
     }
 
-    /// Appends `name:value[,value…]\n` for each header name.
-    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+    /// Appends `name:value[,value…]\n` for each header name. For headers in canonical form,
+    /// returns where the `host` line went: the lines around it are then exactly the
+    /// request's headers as the client sends them.
+    pub(crate) fn write(&self, out: &mut String) -> Option<Range<usize>> {
         let entries = match self {
             &Headers::Canonical { host, entries, host_at } => {
-                return with_host(host, entries, host_at, |name, value| {
-                    for part in [name, ":", value, "\n"] {
-                        out.extend_from_slice(part.as_bytes());
-                    }
-                });
+                let (before, after) = entries.split_at(host_at.min(entries.len()));
+                write_lines(out, before);
+                let host_start = out.len();
+                out.push_str("host:");
+                out.push_str(host);
+                out.push('\n');
+                let host_end = out.len();
+                write_lines(out, after);
+                return Some(host_start..host_end);
             }
             Headers::Sorted { entries, .. } => entries,
         };
         for (i, (name, value)) in entries.iter().enumerate() {
             if i > 0 && entries[i - 1].0 == *name {
-                out.push(b',');
+                out.push(',');
             } else {
-                out.extend_from_slice(name.as_bytes());
-                out.push(b':');
+                out.push_str(name);
+                out.push(':');
             }
-            out.extend_from_slice(value.as_bytes());
+            out.push_str(value);
             if entries.get(i + 1).is_none_or(|next| next.0 != *name) {
-                out.push(b'\n');
+                out.push('\n');
             }
+        }
+        None
+    }
+}
+
+/// Appends the names of canonical `entries` with `host` at `host_at`, joined by `;`, or by
+/// `%3B` when `encoded` (canonical names are unreserved: they encode as themselves).
+fn write_names_around_host(out: &mut String, encoded: bool, entries: &[(&str, &str)], host_at: usize) {
+    // Literal separators: the compiler copies them inline, where a `&str` parameter costs a
+    // `memcpy` call per name.
+    let separate = |out: &mut String| if encoded { out.push_str("%3B") } else { out.push(';') };
+    let (before, after) = entries.split_at(host_at.min(entries.len()));
+    for &(name, _) in before {
+        out.push_str(name);
+        separate(out);
+    }
+    out.push_str("host");
+    for &(name, _) in after {
+        separate(out);
+        out.push_str(name);
+    }
+}
+
+/// Calls `f(is_first, name)` for each distinct name of sorted `entries`, in order.
+fn for_each_name(entries: &[(Cow<'_, str>, Cow<'_, str>)], mut f: impl FnMut(bool, &str)) {
+    for (i, (name, _)) in entries.iter().enumerate() {
+        if i == 0 || entries[i - 1].0 != *name {
+            f(i == 0, name);
         }
     }
 }
 
-/// Calls `f(name, value)` for sorted canonical `entries` with `("host", host)` in its place,
-/// `at`. (Plain loops: a chained iterator cost more than the copying it drove.)
-fn with_host<'h>(host: &'h str, entries: &'h [(&'h str, &'h str)], at: usize, mut f: impl FnMut(&'h str, &'h str)) {
-    let (before, after) = entries.split_at(at.min(entries.len()));
-    for &(name, value) in before {
-        f(name, value);
+/// Appends `name:value\n` for each of `entries`.
+fn write_lines(out: &mut String, entries: &[(&str, &str)]) {
+    for &(name, value) in entries {
+        out.push_str(name);
+        out.push(':');
+        out.push_str(value);
+        out.push('\n');
     }
-    f("host", host);
-    for &(name, value) in after {
-        f(name, value);
+}
+
+/// `name < "host"`, decided on the first byte without a `memcmp` call when it can.
+fn sorts_before_host(name: &str) -> bool {
+    match name.as_bytes().first() {
+        Some(&first) if first != b'h' => first < b'h',
+        _ => name < "host",
     }
 }
 
@@ -190,43 +220,38 @@ pub(crate) struct Sent<'s> {
     pub(crate) path_len: usize,
 }
 
+/// Where a canonical request's header lines are, when the headers were given in canonical
+/// form: `lines`, with the `host` line at `host` among them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HeaderLines {
+    pub(crate) lines: Range<usize>,
+    pub(crate) host: Range<usize>,
+}
+
 /// Writes the canonical request into `creq` (cleared first). `canonical_path` replaces the
 /// path as sent when the URI rules make them differ (the generic rules' double encoding).
 pub(crate) fn write_request(
-    creq: &mut Vec<u8>,
+    creq: &mut String,
     method: &str,
     sent: Sent<'_>,
     canonical_path: Option<&str>,
     headers: &Headers<'_>,
     payload: &str,
-) {
+) -> Option<HeaderLines> {
     creq.clear();
-    creq.extend_from_slice(method.as_bytes());
-    creq.push(b'\n');
-    let query = sent.path_and_query.get(sent.path_len + 1..).unwrap_or("");
-    match canonical_path {
-        Some(path) => {
-            for part in [path, "\n", query] {
-                creq.extend_from_slice(part.as_bytes());
-            }
-        }
-        None => {
-            // The path as sent is the canonical URI (S3): copy `path?query` at once and turn
-            // the `?` into the newline between them.
-            let question_mark = creq.len() + sent.path_len;
-            creq.extend_from_slice(sent.path_and_query.as_bytes());
-            match creq.get_mut(question_mark) {
-                Some(byte) => *byte = b'\n',
-                None => creq.push(b'\n'),
-            }
-        }
+    let (path, query) = sent.path_and_query.split_at(sent.path_len.min(sent.path_and_query.len()));
+    for part in [method, "\n", canonical_path.unwrap_or(path), "\n", query.get(1..).unwrap_or("")] {
+        creq.push_str(part);
     }
-    creq.push(b'\n');
-    headers.write(creq);
-    creq.push(b'\n');
+    creq.push('\n');
+    let start = creq.len();
+    let host = headers.write(creq);
+    let lines = start..creq.len();
+    creq.push('\n');
     headers.write_names(creq);
-    creq.push(b'\n');
-    creq.extend_from_slice(payload.as_bytes());
+    creq.push('\n');
+    creq.push_str(payload);
+    host.map(|host| HeaderLines { lines, host })
 }
 
 /// The query parameters of query (presigned) authentication, in canonical order; callers may
@@ -470,9 +495,9 @@ mod tests {
     use super::*;
 
     fn render(headers: &Headers<'_>) -> String {
-        let mut out = Vec::new();
+        let mut out = String::new();
         headers.write(&mut out);
-        String::from_utf8(out).unwrap()
+        out
     }
 
     #[test]
@@ -480,9 +505,9 @@ mod tests {
         let given = [("My-Header1", " a   b "), ("X-Amz-Meta-A", "1"), ("my-header1", "c")];
         let h = Headers::new("example.com", &given, false, &[]).unwrap();
         assert_eq!(render(&h), "host:example.com\nmy-header1:a b,c\nx-amz-meta-a:1\n");
-        let mut names = Vec::new();
+        let mut names = String::new();
         h.write_names(&mut names);
-        assert_eq!(names, b"host;my-header1;x-amz-meta-a");
+        assert_eq!(names, "host;my-header1;x-amz-meta-a");
     }
 
     #[test]
@@ -544,7 +569,7 @@ mod tests {
             let checked = Headers::new("example.com", given, false, &[]).unwrap();
             assert!(matches!(copied, Headers::Canonical { .. }));
             assert_eq!(render(&copied), render(&checked));
-            let (mut copied_names, mut checked_names) = (Vec::new(), Vec::new());
+            let (mut copied_names, mut checked_names) = (String::new(), String::new());
             copied.write_names(&mut copied_names);
             checked.write_names(&mut checked_names);
             assert_eq!(copied_names, checked_names);

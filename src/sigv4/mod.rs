@@ -35,8 +35,8 @@ pub(crate) use canonical::{is_canonical_header, trim_blanks};
 pub use date::AmzDate;
 pub use encode::{encode_path, encode_query_component};
 pub use key::SigningKey;
-pub(crate) use signer::rfc3339;
 pub use signer::{Explanation, PresignedUrl, SignedHeaders, Signer};
+pub(crate) use signer::{Presign, rfc3339};
 pub(crate) use template::{SLOTS, Template};
 
 use crate::error::{Error, Result};

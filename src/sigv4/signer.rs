@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use super::batch::Batch;
-use super::canonical::{self, Headers};
+use super::canonical::{self, HeaderLines, Headers};
 use super::encode::encode_query_component;
 use super::key::{Scope, Signatory, SigningKey, cached_key, with_scope};
 use super::template::{Marked, Template};
@@ -124,7 +124,7 @@ enum Carrier {
 /// Buffers reused across signatures on one thread, so signing allocates only its output.
 #[derive(Default)]
 struct Scratch {
-    canonical_request: Vec<u8>,
+    canonical_request: String,
     /// The rendered `X-Amz-*` parameters of a presigned URL.
     auth: String,
     /// Filled only when explaining: the hot path does not copy it.
@@ -166,6 +166,15 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// What a presigned URL is asked for.
+#[derive(Clone, Copy)]
+pub(crate) struct Presign<'p> {
+    pub(crate) request: &'p Request<'p>,
+    pub(crate) config: &'p SigningConfig,
+    pub(crate) expires_in: Duration,
+    pub(crate) now: OffsetDateTime,
+}
+
 /// One signature's inputs.
 #[derive(Clone, Copy)]
 struct Job<'j> {
@@ -179,6 +188,9 @@ struct Job<'j> {
 struct Signed {
     signature: [u8; 64],
     added: Vec<(&'static str, String)>,
+    /// Where the request's own header lines are in the canonical request, when they were
+    /// given in canonical form.
+    header_lines: Option<HeaderLines>,
 }
 
 impl Signer {
@@ -248,6 +260,32 @@ impl Signer {
         out: &mut String,
         batch: Option<&mut Batch>,
     ) -> Result<OffsetDateTime> {
+        let (expires_at, _) =
+            self.presign_keeping_lines(Presign { request, config, expires_in, now }, out, batch, None)?;
+        Ok(expires_at)
+    }
+
+    /// [`presign_into`](Self::presign_into) for a request whose headers are in canonical form
+    /// ([`Request::canonical_headers`]): also appends them to `lines` as `name:value\n`, cut
+    /// from the canonical request, which holds exactly those lines around `host`. Also returns
+    /// whether it did (not when the headers went through the checked path after all).
+    pub(crate) fn presign_into_keeping_lines(
+        &self,
+        presign: Presign<'_>,
+        out: &mut String,
+        lines: &mut String,
+    ) -> Result<(OffsetDateTime, bool)> {
+        self.presign_keeping_lines(presign, out, None, Some(lines))
+    }
+
+    fn presign_keeping_lines(
+        &self,
+        presign: Presign<'_>,
+        out: &mut String,
+        batch: Option<&mut Batch>,
+        lines: Option<&mut String>,
+    ) -> Result<(OffsetDateTime, bool)> {
+        let Presign { request, config, expires_in, now } = presign;
         let expires_seconds = check_expiry(expires_in)?;
         SCRATCH.with_borrow_mut(|scratch| {
             let date = scratch.date(now)?;
@@ -259,7 +297,17 @@ impl Signer {
                 Ok(signed) => {
                     out.push_str("&X-Amz-Signature=");
                     out.push_str(hex_str(&signed.signature));
-                    Ok(expires_at)
+                    let kept = match (lines, signed.header_lines) {
+                        (Some(lines), Some(at)) => {
+                            let creq = &scratch.canonical_request;
+                            for range in [at.lines.start..at.host.start, at.host.end..at.lines.end] {
+                                lines.push_str(creq.get(range).unwrap_or_default());
+                            }
+                            true
+                        }
+                        _ => false,
+                    };
+                    Ok((expires_at, kept))
                 }
                 Err(error) => {
                     out.truncate(start);
@@ -361,7 +409,7 @@ impl Signer {
             path_and_query.push_str(&signature);
         }
         Ok(Explanation {
-            canonical_request: String::from_utf8_lossy(&scratch.canonical_request).into_owned(),
+            canonical_request: scratch.canonical_request,
             string_to_sign: String::from_utf8_lossy(&scratch.string_to_sign.unwrap_or_default()).into_owned(),
             signature,
             path_and_query,
@@ -396,13 +444,14 @@ impl Signer {
             canonical::write_query(out, request.query, &scratch.auth)?;
             let creq = &mut scratch.canonical_request;
             let sent = canonical::Sent { path_and_query: &out[start..], path_len: path_end - start };
-            canonical::write_request(creq, request.method, sent, canonical_path.as_deref(), &headers, payload);
+            let header_lines =
+                canonical::write_request(creq, request.method, sent, canonical_path.as_deref(), &headers, payload);
             if out.len() == path_end + 1 {
                 out.truncate(path_end); // no query at all: no dangling '?'
             }
 
             let digest = match batch {
-                Some(batch) => batch.digest(creq),
+                Some(batch) => batch.digest(creq.as_bytes()),
                 None => Sha256::digest(&creq[..]).into(),
             };
             let mut hash = [0u8; 64];
@@ -417,7 +466,7 @@ impl Signer {
                 Carrier::Query { .. } => Vec::new(),
                 Carrier::Header => self.sent_headers(&added, &headers, scope, &signature),
             };
-            Ok(Signed { signature, added })
+            Ok(Signed { signature, added, header_lines })
         })
     }
 
@@ -466,16 +515,15 @@ impl Signer {
         signature: &[u8; 64],
     ) -> Vec<(&'static str, String)> {
         let mut sent: Vec<(&'static str, String)> = added.iter().map(|&(n, v)| (n, v.to_string())).collect();
-        let mut authorization = Vec::with_capacity(256);
-        for part in [ALGORITHM.as_bytes(), b" Credential=", self.credentials.access_key_id().as_bytes(), b"/"] {
-            authorization.extend_from_slice(part);
+        let mut authorization = String::with_capacity(256);
+        for part in [ALGORITHM, " Credential=", self.credentials.access_key_id(), "/", scope.text(), ", SignedHeaders="]
+        {
+            authorization.push_str(part);
         }
-        authorization.extend_from_slice(scope.text().as_bytes());
-        authorization.extend_from_slice(b", SignedHeaders=");
         headers.write_names(&mut authorization);
-        authorization.extend_from_slice(b", Signature=");
-        authorization.extend_from_slice(signature);
-        sent.push(("authorization", String::from_utf8_lossy(&authorization).into_owned()));
+        authorization.push_str(", Signature=");
+        authorization.push_str(hex_str(signature));
+        sent.push(("authorization", authorization));
         sent
     }
 
@@ -563,6 +611,37 @@ fn estimate_len(request: &Request<'_>, credentials: &Credentials) -> usize {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    /// The lines cut from the canonical request are the request's own headers, as given, and
+    /// the URL is the one plain presigning makes; headers not in canonical form are not cut.
+    #[test]
+    fn header_lines_are_cut_around_host() {
+        let now = datetime!(2024-05-24 12:00:00 UTC);
+        let signer = Signer::new(Credentials::new("AKIDA", "secret").unwrap());
+        let config = SigningConfig::s3("us-east-1").unwrap();
+        let lists: [&[(&str, &str)]; 4] = [
+            &[("content-type", "image/jpeg"), ("x-amz-meta-a", "1 2"), ("x-amz-storage-class", "STANDARD")],
+            &[("a", "1"), ("b", "2")],
+            &[("x-amz-acl", "private")],
+            &[],
+        ];
+        for given in lists {
+            let request = Request::new("PUT", "bucket.s3.amazonaws.com", "/k").canonical_headers(given);
+            let presign = Presign { request: &request, config: &config, expires_in: Duration::from_secs(60), now };
+            let (mut url, mut lines) = (String::new(), String::new());
+            let (expires_at, cut) = signer.presign_into_keeping_lines(presign, &mut url, &mut lines).unwrap();
+            assert!(cut);
+            let expected: String = given.iter().map(|(name, value)| format!("{name}:{value}\n")).collect();
+            assert_eq!(lines, expected);
+            let alone = signer.presign_at(&request, &config, Duration::from_secs(60), now).unwrap();
+            assert_eq!((url.as_str(), expires_at), (alone.path_and_query(), alone.expires_at()));
+        }
+        let request = Request::new("PUT", "bucket.s3.amazonaws.com", "/k").headers(&[("x-a", " padded ")]);
+        let presign = Presign { request: &request, config: &config, expires_in: Duration::from_secs(60), now };
+        let (mut url, mut lines) = (String::new(), String::new());
+        assert!(!signer.presign_into_keeping_lines(presign, &mut url, &mut lines).unwrap().1);
+        assert_eq!(lines, "");
+    }
 
     /// The per-thread state (date, expiry, scope, rendered X-Amz-* parameters) is shared by
     /// every signer on a thread: signers with one secret but another key id or token, and
