@@ -490,6 +490,16 @@ fn checked_value<'v>(name: &str, value: &'v str) -> Result<Cow<'v, str>> {
     Ok(Cow::Owned(out))
 }
 
+/// Header lists in canonical form, with names sorting before `host`, after it, and none at
+/// all: for tests of the copied (unchecked) path.
+#[cfg(test)]
+pub(crate) const CANONICAL_LISTS: [&[(&str, &str)]; 4] = [
+    &[("content-type", "image/jpeg"), ("x-amz-meta-a", "1 2"), ("x-amz-storage-class", "STANDARD")],
+    &[("a", "1"), ("b", "2")],
+    &[("x-amz-acl", "private")],
+    &[],
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -557,14 +567,7 @@ mod tests {
 
     #[test]
     fn canonical_headers_are_written_as_the_checked_path_writes_them() {
-        // Names sorting before `host`, after it, and none at all.
-        let lists: [&[(&str, &str)]; 4] = [
-            &[("content-type", "image/jpeg"), ("x-amz-meta-a", "1 2"), ("x-amz-storage-class", "STANDARD")],
-            &[("a", "1"), ("b", "2")],
-            &[("x-amz-acl", "private")],
-            &[],
-        ];
-        for given in lists {
+        for given in CANONICAL_LISTS {
             let copied = Headers::new("example.com", given, true, &[]).unwrap();
             let checked = Headers::new("example.com", given, false, &[]).unwrap();
             assert!(matches!(copied, Headers::Canonical { .. }));

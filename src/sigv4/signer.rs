@@ -619,13 +619,7 @@ mod tests {
         let now = datetime!(2024-05-24 12:00:00 UTC);
         let signer = Signer::new(Credentials::new("AKIDA", "secret").unwrap());
         let config = SigningConfig::s3("us-east-1").unwrap();
-        let lists: [&[(&str, &str)]; 4] = [
-            &[("content-type", "image/jpeg"), ("x-amz-meta-a", "1 2"), ("x-amz-storage-class", "STANDARD")],
-            &[("a", "1"), ("b", "2")],
-            &[("x-amz-acl", "private")],
-            &[],
-        ];
-        for given in lists {
+        for given in canonical::CANONICAL_LISTS {
             let request = Request::new("PUT", "bucket.s3.amazonaws.com", "/k").canonical_headers(given);
             let presign = Presign { request: &request, config: &config, expires_in: Duration::from_secs(60), now };
             let (mut url, mut lines) = (String::new(), String::new());
