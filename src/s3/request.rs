@@ -404,14 +404,10 @@ impl PresignRequest {
         }
         let mut url = String::with_capacity(self.bucket.origin().len() + path.len() * 3 / 2 + names + 400);
         url.push_str(self.bucket.origin());
-        let config = self.bucket.signing_config();
-        if headers.is_empty() {
-            let expires_at = signer.presign_into(&request, config, expires_in, now, &mut url)?;
-            return Ok(PresignedRequest { method: self.method, url, headers: RequiredHeaders::default(), expires_at });
-        }
-        let presign = Presign { request: &request, config, expires_in, now };
+        let presign = Presign { request: &request, config: self.bucket.signing_config(), expires_in, now };
         let mut kept = String::with_capacity(if canonical { lines } else { 0 });
-        let (expires_at, cut) = signer.presign_into_keeping_lines(presign, &mut url, &mut kept)?;
+        let keep = (canonical && !headers.is_empty()).then_some(&mut kept);
+        let (expires_at, cut) = signer.presign_into_keeping_lines(presign, &mut url, keep)?;
         // Headers in canonical form are sent exactly as signed, so their lines are cut from the
         // canonical request. Others are sent as given but for the surrounding whitespace SigV4
         // trims (names are lowercase already: typed options are, `header()` lowercases).

@@ -266,16 +266,17 @@ impl Signer {
     }
 
     /// [`presign_into`](Self::presign_into) for a request whose headers are in canonical form
-    /// ([`Request::canonical_headers`]): also appends them to `lines` as `name:value\n`, cut
-    /// from the canonical request, which holds exactly those lines around `host`. Also returns
-    /// whether it did (not when the headers went through the checked path after all).
+    /// ([`Request::canonical_headers`]): also appends them to `lines`, when given, as
+    /// `name:value\n`, cut from the canonical request, which holds exactly those lines around
+    /// `host`. Also returns whether it did (not when the headers went through the checked path
+    /// after all).
     pub(crate) fn presign_into_keeping_lines(
         &self,
         presign: Presign<'_>,
         out: &mut String,
-        lines: &mut String,
+        lines: Option<&mut String>,
     ) -> Result<(OffsetDateTime, bool)> {
-        self.presign_keeping_lines(presign, out, None, Some(lines))
+        self.presign_keeping_lines(presign, out, None, lines)
     }
 
     fn presign_keeping_lines(
@@ -623,7 +624,7 @@ mod tests {
             let request = Request::new("PUT", "bucket.s3.amazonaws.com", "/k").canonical_headers(given);
             let presign = Presign { request: &request, config: &config, expires_in: Duration::from_secs(60), now };
             let (mut url, mut lines) = (String::new(), String::new());
-            let (expires_at, cut) = signer.presign_into_keeping_lines(presign, &mut url, &mut lines).unwrap();
+            let (expires_at, cut) = signer.presign_into_keeping_lines(presign, &mut url, Some(&mut lines)).unwrap();
             assert!(cut);
             let expected: String = given.iter().map(|(name, value)| format!("{name}:{value}\n")).collect();
             assert_eq!(lines, expected);
@@ -633,7 +634,7 @@ mod tests {
         let request = Request::new("PUT", "bucket.s3.amazonaws.com", "/k").headers(&[("x-a", " padded ")]);
         let presign = Presign { request: &request, config: &config, expires_in: Duration::from_secs(60), now };
         let (mut url, mut lines) = (String::new(), String::new());
-        assert!(!signer.presign_into_keeping_lines(presign, &mut url, &mut lines).unwrap().1);
+        assert!(!signer.presign_into_keeping_lines(presign, &mut url, Some(&mut lines)).unwrap().1);
         assert_eq!(lines, "");
     }
 
