@@ -25,6 +25,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer, de, ser};
 
 use super::options::StrictMap;
 use crate::error::{Error, Result};
+use crate::sigv4::HeaderSink;
 
 const SSE: &str = "x-amz-server-side-encryption";
 const KMS_KEY_ID: &str = "x-amz-server-side-encryption-aws-kms-key-id";
@@ -138,17 +139,39 @@ impl Encryption {
     /// The headers that ask for this encryption when an object is created, to be signed as
     /// headers, in name order.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        let list = match self {
-            Encryption::SseS3 => [Some((SSE, "AES256")), None, None, None],
-            Encryption::SseKms { key_id, context, bucket_key } => {
-                let mut list = kms_headers("aws:kms", key_id, context);
-                list[2] = bucket_key.map(|on| (BUCKET_KEY, if on { "true" } else { "false" }));
-                list
+        let mut list = Listed { list: [None; 4], len: 0 };
+        self.write_headers(&mut list);
+        list.list.into_iter().flatten()
+    }
+
+    /// Gives `sink` each of [`headers`](Self::headers), in name order: one straight-line
+    /// call per header, so that the names stay literals where the sink is inlined.
+    #[inline(always)]
+    pub(crate) fn write_headers<'e>(&'e self, sink: &mut impl HeaderSink<'e>) {
+        let (algorithm, key_id, bucket_key, context) = match self {
+            Encryption::SseS3 => {
+                sink.header(SSE, "AES256");
+                return;
             }
-            Encryption::DsseKms { key_id, context } => kms_headers("aws:kms:dsse", key_id, context),
-            Encryption::SseC(key) => customer_list(key.headers()),
+            Encryption::SseC(key) => {
+                for (name, value) in key.headers() {
+                    sink.header(name, value);
+                }
+                return;
+            }
+            Encryption::SseKms { key_id, context, bucket_key } => ("aws:kms", key_id, *bucket_key, context),
+            Encryption::DsseKms { key_id, context } => ("aws:kms:dsse", key_id, None, context),
         };
-        list.into_iter().flatten()
+        sink.header(SSE, algorithm);
+        if let Some(id) = key_id {
+            sink.header(KMS_KEY_ID, id.as_str());
+        }
+        if let Some(on) = bucket_key {
+            sink.header(BUCKET_KEY, if on { "true" } else { "false" });
+        }
+        if let Some(context) = context {
+            sink.header(KMS_CONTEXT, context.header_value());
+        }
     }
 
     /// The headers GET, HEAD and UploadPart on the object need: the key for SSE-C, nothing
@@ -166,19 +189,25 @@ impl Encryption {
 
 type HeaderList<'a> = [Option<(&'static str, &'a str)>; 4];
 
-/// The algorithm, key id and context headers shared by SSE-KMS and DSSE-KMS, in name order,
-/// with room for SSE-KMS's bucket-key header where it sorts.
-fn kms_headers<'a>(
-    algorithm: &'static str,
-    key_id: &'a Option<KmsKeyId>,
-    context: &'a Option<KmsContext>,
-) -> HeaderList<'a> {
-    [
-        Some((SSE, algorithm)),
-        key_id.as_ref().map(|id| (KMS_KEY_ID, id.as_str())),
-        None,
-        context.as_ref().map(|context| (KMS_CONTEXT, context.header_value())),
-    ]
+/// Collects [`Encryption::headers`] (at most four).
+struct Listed<'a> {
+    list: HeaderList<'a>,
+    len: usize,
+}
+
+impl<'a> HeaderSink<'a> for Listed<'a> {
+    fn header(&mut self, name: &'a str, value: &'a str) {
+        // A sink sees names as borrowed text; they are all this module's constants, so the
+        // constant is looked up to give `headers()` callers `'static` names.
+        let names = [SSE, KMS_KEY_ID, BUCKET_KEY, KMS_CONTEXT];
+        let name = names.into_iter().chain(CUSTOMER_HEADERS).find(|known| *known == name);
+        if let (Some(slot), Some(name)) = (self.list.get_mut(self.len), name) {
+            *slot = Some((name, value));
+            self.len += 1;
+        }
+    }
+
+    fn seam(&mut self) {}
 }
 
 fn customer_list<'a>(headers: [(&'static str, &'a str); 3]) -> HeaderList<'a> {

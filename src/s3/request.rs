@@ -16,7 +16,7 @@ use super::presigned::PresignedRequest;
 use super::required_headers::RequiredHeaders;
 use super::storage_class::StorageClass;
 use crate::error::{Error, Result};
-use crate::sigv4::{Presign, Request, Signer, is_canonical_header, trim_blanks};
+use crate::sigv4::{HeaderSink, HeaderSource, Presign, Request, Signer, is_canonical_header, name_order, trim_blanks};
 
 /// The HTTP methods S3 operations use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -389,34 +389,36 @@ impl PresignRequest {
         }
         self.check_options()?;
         let expires_in = self.effective_expiry(signer, now)?;
+        let query: Vec<(&str, &str)> = self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let request = Request::new(self.method.as_str(), self.bucket.host(), &self.path).query(&query);
+        let presign = Presign { request: &request, config: self.bucket.signing_config(), expires_in, now };
+        let mut url = self.url_buffer();
+        // Headers in canonical form are written once, by name, and sent exactly as signed.
+        if self.canonical_headers() {
+            if let Some((expires_at, (lines, count))) = signer.presign_written_into(presign, self, &mut url)? {
+                let headers = RequiredHeaders::from_lines(lines, count);
+                return Ok(PresignedRequest { method: self.method, url, headers, expires_at });
+            }
+        }
+        // The others go to the signer as a list, to be checked, trimmed and sorted, and are sent
+        // as given but for the surrounding whitespace SigV4 trims (names are lowercase already:
+        // typed options are, `header()` lowercases).
         let mut gathered = HeaderBuf::default();
         self.signed_headers(&mut gathered)?;
         let headers = gathered.as_slice();
-        let canonical = self.canonical_headers();
-        let query: Vec<(&str, &str)> = self.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-        let path = &self.path;
-        let request = Request::new(self.method.as_str(), self.bucket.host(), path).query(&query);
-        let request = if canonical { request.canonical_headers(headers) } else { request.headers(headers) };
-        let (mut names, mut lines) = (0, 0);
-        for (name, value) in headers {
-            names += name.len() + 3;
-            lines += name.len() + value.len() + 2;
-        }
-        let mut url = String::with_capacity(self.bucket.origin().len() + path.len() * 3 / 2 + names + 400);
-        url.push_str(self.bucket.origin());
-        let presign = Presign { request: &request, config: self.bucket.signing_config(), expires_in, now };
-        let mut kept = String::with_capacity(if canonical { lines } else { 0 });
-        let keep = (canonical && !headers.is_empty()).then_some(&mut kept);
-        let (expires_at, cut) = signer.presign_into_keeping_lines(presign, &mut url, keep)?;
-        // Headers in canonical form are sent exactly as signed, so their lines are cut from the
-        // canonical request. Others are sent as given but for the surrounding whitespace SigV4
-        // trims (names are lowercase already: typed options are, `header()` lowercases).
-        let sent = if cut {
-            RequiredHeaders::from_lines(kept, headers.len())
-        } else {
-            RequiredHeaders::from_signed(headers.iter().map(|&(n, v)| (n, trim_blanks(v))))
-        };
+        let expires_at = signer.presign_into(&request.headers(headers), presign.config, expires_in, now, &mut url)?;
+        let sent = RequiredHeaders::from_signed(headers.iter().map(|&(n, v)| (n, trim_blanks(v))));
         Ok(PresignedRequest { method: self.method, url, headers: sent, expires_at })
+    }
+
+    /// A buffer for the URL, holding the origin, with room for the rest: the encoded path,
+    /// about 330 bytes of `X-Amz-*` parameters and a typed PUT's signed-header names.
+    fn url_buffer(&self) -> String {
+        let origin = self.bucket.origin();
+        let query: usize = self.query.iter().map(|(name, value)| name.len() + value.len() * 3 / 2 + 2).sum();
+        let mut url = String::with_capacity(origin.len() + self.path.len() * 3 / 2 + query + 520);
+        url.push_str(origin);
+        url
     }
 
     /// The headers [`sign_at`](Self::sign_at) would sign besides `host`, after the same checks
@@ -457,32 +459,38 @@ impl PresignRequest {
     /// Plain headers (`content-type`, `cache-control`, …) nearly always sort before the typed
     /// ones (`x-amz-…`), so one comparison at the seam usually shows the list is sorted.
     fn signed_headers<'s>(&'s self, out: &mut HeaderBuf<'s>) -> Result<()> {
-        for (name, value) in &self.headers {
-            out.push((name, value));
+        self.write_headers(out);
+        out.sort_at_seam()
+    }
+
+    /// Gives `sink` each header the typed options sign, in name order. Inlined into each
+    /// sink's pass, so the literal header names stay literals (see `HeaderText`).
+    #[inline(always)]
+    fn write_typed_headers<'s>(&'s self, sink: &mut impl HeaderSink<'s>) {
+        if let Some(md5) = &self.content_md5 {
+            let (name, value) = md5.header();
+            sink.header(name, value);
         }
-        let plain = out.len;
-        let first = [
-            self.content_md5.as_ref().map(ContentMd5::header),
-            self.acl.map(CannedAcl::header),
-            self.checksum.as_ref().map(Checksum::header),
-        ];
-        for pair in first.into_iter().flatten() {
-            out.push(pair);
+        if let Some(acl) = self.acl {
+            let (name, value) = acl.header();
+            sink.header(name, value);
         }
-        for pair in self.metadata.iter().flat_map(Metadata::headers) {
-            out.push(pair);
+        if let Some(checksum) = &self.checksum {
+            let (name, value) = checksum.header();
+            sink.header(name, value);
         }
-        for pair in self.encryption.iter().flat_map(Encryption::headers) {
-            out.push(pair);
+        for (name, value) in self.metadata.iter().flat_map(Metadata::headers) {
+            sink.header(name, value);
         }
-        let last = [
-            self.storage_class.map(|class| ("x-amz-storage-class", class.as_str())),
-            self.tagging.as_ref().and_then(Tagging::header),
-        ];
-        for pair in last.into_iter().flatten() {
-            out.push(pair);
+        if let Some(encryption) = &self.encryption {
+            encryption.write_headers(sink);
         }
-        out.sort_at_seam(plain)
+        if let Some(class) = self.storage_class {
+            sink.header("x-amz-storage-class", class.as_str());
+        }
+        if let Some((name, value)) = self.tagging.as_ref().and_then(Tagging::header) {
+            sink.header(name, value);
+        }
     }
 
     /// Refuses options the method or the provider cannot honour.
@@ -603,6 +611,18 @@ impl PresignRequest {
     }
 }
 
+/// Every header to sign: the plain ones (sorted as they are set), then the typed ones, with a
+/// seam between (see [`PresignRequest::signed_headers`] for why the order holds).
+impl HeaderSource for PresignRequest {
+    fn write_headers<'h, S: HeaderSink<'h>>(&'h self, sink: &mut S) {
+        for (name, value) in &self.headers {
+            sink.header(name, value);
+        }
+        sink.seam();
+        self.write_typed_headers(sink);
+    }
+}
+
 /// The headers to sign, gathered on the stack: a heap list per URL showed in the cost of
 /// signing. Past `INLINE_HEADERS` (long metadata) they move to the heap.
 #[derive(Default)]
@@ -610,6 +630,18 @@ struct HeaderBuf<'s> {
     inline: [(&'s str, &'s str); INLINE_HEADERS],
     heap: Vec<(&'s str, &'s str)>,
     len: usize,
+    /// Where the second sorted run starts.
+    seam: usize,
+}
+
+impl<'s> HeaderSink<'s> for HeaderBuf<'s> {
+    fn header(&mut self, name: &'s str, value: &'s str) {
+        self.push((name, value));
+    }
+
+    fn seam(&mut self) {
+        self.seam = self.len;
+    }
 }
 
 impl<'s> HeaderBuf<'s> {
@@ -625,10 +657,11 @@ impl<'s> HeaderBuf<'s> {
         self.len += 1;
     }
 
-    /// Sorts a list made of two sorted runs, split at `seam`. A header set both by a typed
+    /// Sorts a list made of two sorted runs, split at the seam. A header set both by a typed
     /// option and by [`PresignRequest::header`] would be sent twice and signed as `a,b`;
     /// servers refuse or misread that, so it is refused here.
-    fn sort_at_seam(&mut self, seam: usize) -> Result<()> {
+    fn sort_at_seam(&mut self) -> Result<()> {
+        let seam = self.seam;
         let list = self.as_mut_slice();
         let sorted = match (seam.checked_sub(1).and_then(|last| list.get(last)), list.get(seam)) {
             (Some(before), Some(after)) => name_order(before.0, after.0) == Ordering::Less,
@@ -653,15 +686,6 @@ impl<'s> HeaderBuf<'s> {
     }
 }
 
-/// Byte order of header names, deciding on the first byte without a `memcmp` call when it
-/// can (`content-…` against `x-amz-…`).
-fn name_order(a: &str, b: &str) -> Ordering {
-    match a.as_bytes().first().cmp(&b.as_bytes().first()) {
-        Ordering::Equal => a.cmp(b),
-        order => order,
-    }
-}
-
 /// A header set both by a typed option and by [`PresignRequest::header`] would be sent twice
 /// and signed as `a,b`; servers refuse or misread that, so it is refused.
 fn set_twice(name: &str) -> Error {
@@ -676,7 +700,7 @@ fn option(name: &'static str, reason: &'static str) -> Error {
 mod tests {
     use super::*;
     use crate::Credentials;
-    use crate::s3::{Region, Tagging};
+    use crate::s3::{ChecksumAlgorithm, KmsContext, Region, Tagging};
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2024-05-24 12:00:00 UTC);
@@ -794,32 +818,47 @@ mod tests {
 
     #[test]
     fn plain_and_typed_headers_are_signed_in_name_order_whatever_the_order_set() {
-        // Plain headers on both sides of the typed ones, set out of order.
-        let put = PresignRequest::put(&aws(), key())
-            .header("x-amz-website-redirect-location", "/elsewhere")
-            .storage_class(StorageClass::StandardIa)
-            .encryption(Encryption::kms("key-1").unwrap())
-            .content_type("image/png")
-            .header("Cache-Control", "no-cache")
-            .sign_at(&signer(), NOW)
-            .unwrap();
-        let pairs: Vec<(&str, &str)> = put.headers().iter().collect();
-        let names: Vec<&str> = pairs.iter().map(|&(name, _)| name).collect();
-        let expected = [
-            "cache-control",
-            "content-type",
-            "x-amz-server-side-encryption",
-            "x-amz-server-side-encryption-aws-kms-key-id",
-            "x-amz-storage-class",
-            "x-amz-website-redirect-location",
+        let kms = Encryption::kms("key-1").unwrap();
+        let with_context = kms.clone().with_context(KmsContext::new([("project", "cats")]).unwrap()).unwrap();
+        let checksum = Checksum::from_digest(ChecksumAlgorithm::Sha256, &[7; 32]).unwrap();
+        let cases = [
+            // Written: every typed option, plain headers before them.
+            PresignRequest::put(&aws(), key())
+                .tagging(Tagging::new().with("a", "b").unwrap())
+                .storage_class(StorageClass::StandardIa)
+                .encryption(with_context.with_bucket_key(true).unwrap())
+                .metadata(Metadata::new().with("owner", "me").unwrap())
+                .checksum(checksum)
+                .acl(CannedAcl::Private)
+                .content_type("image/png")
+                .header("Cache-Control", "no-cache"),
+            // Written: a GET's headers after `host`.
+            PresignRequest::get(&aws(), key()).range(0, 99).if_match("\"e\""),
+            // Listed: a plain header sorting among the typed ones, set out of order.
+            PresignRequest::put(&aws(), key())
+                .header("x-amz-website-redirect-location", "/elsewhere")
+                .storage_class(StorageClass::StandardIa)
+                .encryption(kms)
+                .content_type("image/png")
+                .header("Cache-Control", "no-cache"),
+            // Listed: a typed header (`content-md5`) sorting before a plain one.
+            PresignRequest::put(&aws(), key()).content_md5(ContentMd5::of(b"body")).content_type("text/plain"),
+            // Listed: a value SigV4 trims and folds.
+            PresignRequest::put(&aws(), key()).header("x-custom", "a  b"),
         ];
-        assert_eq!(names, expected);
-        // The signer's checked path, given the same headers in reverse, signs the same URL.
-        let reversed: Vec<(&str, &str)> = pairs.iter().rev().copied().collect();
-        let bucket = aws();
-        let request = Request::new("PUT", bucket.host(), "/photos/cat.jpg").headers(&reversed);
-        let alone = signer().presign_at(&request, bucket.signing_config(), crate::s3::DEFAULT_EXPIRY, NOW).unwrap();
-        assert_eq!(put.url(), format!("{}{}", bucket.origin(), alone.path_and_query()));
+        for request in cases {
+            let signed = request.sign_at(&signer(), NOW).unwrap();
+            let pairs: Vec<(&str, &str)> = signed.headers().iter().collect();
+            assert!(pairs.windows(2).all(|pair| pair[0].0 < pair[1].0), "{pairs:?}");
+            // The signer's checked path, given the same headers in reverse, signs the same URL.
+            let reversed: Vec<(&str, &str)> = pairs.iter().rev().copied().collect();
+            let bucket = aws();
+            let method = request.method().as_str();
+            let query: Vec<(&str, &str)> = request.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+            let alone = Request::new(method, bucket.host(), "/photos/cat.jpg").headers(&reversed).query(&query);
+            let alone = signer().presign_at(&alone, bucket.signing_config(), crate::s3::DEFAULT_EXPIRY, NOW).unwrap();
+            assert_eq!(signed.url(), format!("{}{}", bucket.origin(), alone.path_and_query()));
+        }
     }
 
     #[cfg(feature = "http")]

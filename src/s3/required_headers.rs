@@ -61,7 +61,7 @@ impl RequiredHeaders {
         headers
     }
 
-    /// Headers from `count` lines `name:value\n` of a canonical request, in canonical form.
+    /// Headers from `count` lines `name:value\n` in canonical form, as written for signing.
     pub(crate) fn from_lines(lines: String, count: usize) -> Self {
         debug_assert_eq!(lines.bytes().filter(|&b| b == b'\n').count(), count, "{lines:?}");
         RequiredHeaders { lines, len: count }

@@ -4,7 +4,7 @@
 //! [`PathMode`](super::PathMode) setting, never a second copy of the code.
 
 use std::borrow::Cow;
-use std::ops::Range;
+use std::cmp::Ordering;
 
 use super::PathMode;
 use super::encode;
@@ -13,14 +13,9 @@ use crate::error::{Error, Result};
 /// Lowercased, trimmed, sorted headers, ready to be written; duplicates stay adjacent in the
 /// order they were given, to be joined with `,`.
 pub(crate) enum Headers<'a> {
-    /// Headers already in canonical form (see [`is_canonical_header`]), sorted and unique,
-    /// borrowed as given; `host` goes in its place among them. A presigned GET has no others.
-    Canonical {
-        host: &'a str,
-        entries: &'a [(&'a str, &'a str)],
-        /// Where `host` sorts among `entries`.
-        host_at: usize,
-    },
+    /// Headers a builder wrote already, in every form the signature needs (see
+    /// [`HeaderText`]); `host` goes in its place among them.
+    Written { host: &'a str, text: &'a HeaderText },
     /// Headers checked, lowercased and sorted here.
     Sorted {
         /// Lowercase name and trimmed value, sorted by name.
@@ -32,20 +27,8 @@ pub(crate) enum Headers<'a> {
 }
 
 impl<'a> Headers<'a> {
-    /// `host` plus the request's headers plus those the signer adds itself. `canonical` says
-    /// the request's headers are in canonical form already (checked as it was built).
-    pub(crate) fn new(
-        host: &'a str,
-        given: &'a [(&'a str, &'a str)],
-        canonical: bool,
-        added: &[(&'static str, &'a str)],
-    ) -> Result<Self> {
-        if added.is_empty() && (given.is_empty() || canonical) {
-            debug_assert!(given.iter().all(|&(n, v)| is_canonical_header(n, v)), "not canonical: {given:?}");
-            debug_assert!(given.windows(2).all(|pair| pair[0].0 < pair[1].0), "not sorted: {given:?}");
-            let host_at = given.partition_point(|&(name, _)| sorts_before_host(name));
-            return Ok(Headers::Canonical { host, entries: given, host_at });
-        }
+    /// `host` plus the request's headers plus those the signer adds itself, checked.
+    pub(crate) fn new(host: &'a str, given: &[(&'a str, &'a str)], added: &[(&'static str, &'a str)]) -> Result<Self> {
         let mut entries = Vec::with_capacity(1 + given.len() + added.len());
         entries.push((Cow::Borrowed("host"), Cow::Borrowed(host)));
         let mut plain_names = true;
@@ -70,8 +53,7 @@ impl<'a> Headers<'a> {
     /// Appends the `X-Amz-SignedHeaders` value: the names `UriEncode`d, `;` as `%3B`.
     pub(crate) fn write_names_encoded(&self, out: &mut String) {
         match self {
-            // Canonical names are unreserved: they encode as themselves.
-            &Headers::Canonical { entries, host_at, .. } => write_names_around_host(out, true, entries, host_at),
+            Headers::Written { text, .. } => out.push_str(text.names_encoded()),
             Headers::Sorted { entries, plain_names } => for_each_name(entries, |first, name| {
                 if !first {
                     out.push_str("%3B");
@@ -89,7 +71,7 @@ impl<'a> Headers<'a> {
     /// request and the `Authorization` header.
     pub(crate) fn write_names(&self, out: &mut String) {
         match self {
-            &Headers::Canonical { entries, host_at, .. } => write_names_around_host(out, false, entries, host_at),
+            Headers::Written { text, .. } => out.push_str(text.names()),
             Headers::Sorted { entries, .. } => for_each_name(entries, |first, name| {
                 if !first {
                     out.push(';');
@@ -99,21 +81,16 @@ impl<'a> Headers<'a> {
         }
     }
 
-    /// Appends `name:value[,value…]\n` for each header name. For headers in canonical form,
-    /// returns where the `host` line went: the lines around it are then exactly the
-    /// request's headers as the client sends them.
-    pub(crate) fn write(&self, out: &mut String) -> Option<Range<usize>> {
+    /// Appends `name:value[,value…]\n` for each header name.
+    pub(crate) fn write(&self, out: &mut String) {
         let entries = match self {
-            &Headers::Canonical { host, entries, host_at } => {
-                let (before, after) = entries.split_at(host_at.min(entries.len()));
-                write_lines(out, before);
-                let host_start = out.len();
-                out.push_str("host:");
-                out.push_str(host);
-                out.push('\n');
-                let host_end = out.len();
-                write_lines(out, after);
-                return Some(host_start..host_end);
+            Headers::Written { host, text } => {
+                let lines = text.lines();
+                let (before, after) = lines.split_at_checked(text.host_at()).unwrap_or((lines, ""));
+                for part in [before, "host:", host, "\n", after] {
+                    out.push_str(part);
+                }
+                return;
             }
             Headers::Sorted { entries, .. } => entries,
         };
@@ -129,25 +106,6 @@ impl<'a> Headers<'a> {
                 out.push('\n');
             }
         }
-        None
-    }
-}
-
-/// Appends the names of canonical `entries` with `host` at `host_at`, joined by `;`, or by
-/// `%3B` when `encoded` (canonical names are unreserved: they encode as themselves).
-fn write_names_around_host(out: &mut String, encoded: bool, entries: &[(&str, &str)], host_at: usize) {
-    // Literal separators: the compiler copies them inline, where a `&str` parameter costs a
-    // `memcpy` call per name.
-    let separate = |out: &mut String| if encoded { out.push_str("%3B") } else { out.push(';') };
-    let (before, after) = entries.split_at(host_at.min(entries.len()));
-    for &(name, _) in before {
-        out.push_str(name);
-        separate(out);
-    }
-    out.push_str("host");
-    for &(name, _) in after {
-        separate(out);
-        out.push_str(name);
     }
 }
 
@@ -160,13 +118,150 @@ fn for_each_name(entries: &[(Cow<'_, str>, Cow<'_, str>)], mut f: impl FnMut(boo
     }
 }
 
-/// Appends `name:value\n` for each of `entries`.
-fn write_lines(out: &mut String, entries: &[(&str, &str)]) {
-    for &(name, value) in entries {
-        out.push_str(name);
-        out.push(':');
-        out.push_str(value);
-        out.push('\n');
+/// Receives a request's headers, name by name, in name order.
+pub(crate) trait HeaderSink<'h> {
+    /// The next header.
+    fn header(&mut self, name: &'h str, value: &'h str);
+
+    /// Marks where two runs of headers meet, each in name order by construction; the first
+    /// name after the seam may sort before the last one before it.
+    fn seam(&mut self);
+}
+
+/// Something that gives its headers to a [`HeaderSink`].
+pub(crate) trait HeaderSource {
+    /// Gives `sink` every header, each run in name order, with a [`seam`](HeaderSink::seam)
+    /// between runs.
+    fn write_headers<'h, S: HeaderSink<'h>>(&'h self, sink: &mut S);
+}
+
+/// A request's signed headers but `host`, written in each form a presigned URL needs: the
+/// `name:value` lines (of the canonical request, and the headers the client sends) and the
+/// names joined by `;` (the canonical request's signed-headers line) and by `%3B`
+/// (`X-Amz-SignedHeaders`), `host` in its place among them.
+///
+/// A builder that holds its headers in canonical form gives them here name by name
+/// ([`HeaderText::write`]), and all three forms are written in that one pass. Typed options
+/// name their headers with literals, which the compiler then copies inline, where a list of
+/// pairs costs a `memcpy` call per name and form; and the three forms go to three buffers,
+/// whose appends overlap, where one buffer (or one pass per form) chains every append to the
+/// one before. The lines' buffer becomes the result's; the names' buffers are reused.
+// No `Debug`: the lines may hold an SSE-C key.
+#[derive(Default)]
+pub(crate) struct HeaderText {
+    lines: String,
+    names: String,
+    names_encoded: String,
+    /// Where the `host` line goes among the lines, once a name sorted after it.
+    host_at: Option<usize>,
+    count: usize,
+    /// Whether the next name must be compared with the previous one.
+    at_seam: bool,
+    in_order: bool,
+}
+
+/// Room for the lines of a typed request's usual headers, reserved at the first one.
+const LINES_CAPACITY: usize = 512;
+
+impl HeaderText {
+    /// Writes the headers of `source`, which must be in canonical form
+    /// ([`is_canonical_header`]), over what was written before (keeping the names' buffers).
+    /// `false` when they are out of order at a seam (a name given twice, say): the caller
+    /// then hands the signer a list to check and sort instead.
+    pub(crate) fn write(&mut self, source: &impl HeaderSource) -> bool {
+        self.lines = String::new();
+        self.names.clear();
+        self.names_encoded.clear();
+        (self.host_at, self.count, self.at_seam, self.in_order) = (None, 0, false, true);
+        let mut writer = Writer { text: self, previous: "" };
+        source.write_headers(&mut writer);
+        if self.host_at.is_none() {
+            // No name sorts after `host`: it goes last.
+            self.host_at = Some(self.lines.len());
+            self.names.push_str("host");
+            self.names_encoded.push_str("host");
+        } else {
+            self.names.pop();
+            self.names_encoded.truncate(self.names_encoded.len().saturating_sub(3));
+        }
+        self.in_order
+    }
+
+    /// `name:value\n` per header.
+    pub(crate) fn lines(&self) -> &str {
+        &self.lines
+    }
+
+    /// Where the `host` line goes among the [`lines`](Self::lines).
+    pub(crate) fn host_at(&self) -> usize {
+        self.host_at.unwrap_or(self.lines.len())
+    }
+
+    /// `name;…;host;…`: the canonical request's signed-headers line.
+    pub(crate) fn names(&self) -> &str {
+        &self.names
+    }
+
+    /// `name%3B…%3Bhost%3B…`: the `X-Amz-SignedHeaders` value.
+    pub(crate) fn names_encoded(&self) -> &str {
+        &self.names_encoded
+    }
+
+    /// Takes the lines, and how many there are.
+    pub(crate) fn take_lines(&mut self) -> (String, usize) {
+        (std::mem::take(&mut self.lines), self.count)
+    }
+}
+
+/// [`HeaderText::write`]'s sink.
+struct Writer<'t, 'h> {
+    text: &'t mut HeaderText,
+    previous: &'h str,
+}
+
+impl<'h> HeaderSink<'h> for Writer<'_, 'h> {
+    #[inline(always)]
+    fn header(&mut self, name: &'h str, value: &'h str) {
+        debug_assert!(is_canonical_header(name, value), "not canonical: {name}");
+        let text = &mut *self.text;
+        if std::mem::take(&mut text.at_seam) {
+            text.in_order &= text.count == 0 || name_order(self.previous, name).is_lt();
+        } else {
+            debug_assert!(text.count == 0 || self.previous < name, "{} >= {name}", self.previous);
+        }
+        self.previous = name;
+        if text.count == 0 {
+            // Allocated at the first header: a request with none allocates nothing.
+            text.lines = String::with_capacity(LINES_CAPACITY);
+        }
+        text.count += 1;
+        if text.host_at.is_none() && !sorts_before_host(name) {
+            text.host_at = Some(text.lines.len());
+            text.names.push_str("host;");
+            text.names_encoded.push_str("host%3B");
+        }
+        text.lines.push_str(name);
+        text.lines.push(':');
+        text.lines.push_str(value);
+        text.lines.push('\n');
+        // Each name with a separator after it: `write` drops the last one.
+        text.names.push_str(name);
+        text.names.push(';');
+        text.names_encoded.push_str(name);
+        text.names_encoded.push_str("%3B");
+    }
+
+    fn seam(&mut self) {
+        self.text.at_seam = true;
+    }
+}
+
+/// Byte order of header names, deciding on the first byte without a `memcmp` call when it
+/// can (`content-…` against `x-amz-…`).
+pub(crate) fn name_order(a: &str, b: &str) -> Ordering {
+    match a.as_bytes().first().cmp(&b.as_bytes().first()) {
+        Ordering::Equal => a.cmp(b),
+        order => order,
     }
 }
 
@@ -220,14 +315,6 @@ pub(crate) struct Sent<'s> {
     pub(crate) path_len: usize,
 }
 
-/// Where a canonical request's header lines are, when the headers were given in canonical
-/// form: `lines`, with the `host` line at `host` among them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct HeaderLines {
-    pub(crate) lines: Range<usize>,
-    pub(crate) host: Range<usize>,
-}
-
 /// Writes the canonical request into `creq` (cleared first). `canonical_path` replaces the
 /// path as sent when the URI rules make them differ (the generic rules' double encoding).
 pub(crate) fn write_request(
@@ -237,21 +324,18 @@ pub(crate) fn write_request(
     canonical_path: Option<&str>,
     headers: &Headers<'_>,
     payload: &str,
-) -> Option<HeaderLines> {
+) {
     creq.clear();
     let (path, query) = sent.path_and_query.split_at(sent.path_len.min(sent.path_and_query.len()));
     for part in [method, "\n", canonical_path.unwrap_or(path), "\n", query.get(1..).unwrap_or("")] {
         creq.push_str(part);
     }
     creq.push('\n');
-    let start = creq.len();
-    let host = headers.write(creq);
-    let lines = start..creq.len();
+    headers.write(creq);
     creq.push('\n');
     headers.write_names(creq);
     creq.push('\n');
     creq.push_str(payload);
-    host.map(|host| HeaderLines { lines, host })
 }
 
 /// The query parameters of query (presigned) authentication, in canonical order; callers may
@@ -490,8 +574,8 @@ fn checked_value<'v>(name: &str, value: &'v str) -> Result<Cow<'v, str>> {
     Ok(Cow::Owned(out))
 }
 
-/// Header lists in canonical form, with names sorting before `host`, after it, and none at
-/// all: for tests of the copied (unchecked) path.
+/// Header lists in canonical form and name order, with names sorting before `host`, after it,
+/// and none at all: for tests of headers written by a builder ([`HeaderText`]).
 #[cfg(test)]
 pub(crate) const CANONICAL_LISTS: [&[(&str, &str)]; 4] = [
     &[("content-type", "image/jpeg"), ("x-amz-meta-a", "1 2"), ("x-amz-storage-class", "STANDARD")],
@@ -499,6 +583,22 @@ pub(crate) const CANONICAL_LISTS: [&[(&str, &str)]; 4] = [
     &[("x-amz-acl", "private")],
     &[],
 ];
+
+/// Header runs in canonical form, a seam between each two: a [`HeaderSource`] for tests.
+#[cfg(test)]
+pub(crate) struct Runs<'r>(pub(crate) &'r [&'r [(&'r str, &'r str)]]);
+
+#[cfg(test)]
+impl HeaderSource for Runs<'_> {
+    fn write_headers<'h, S: HeaderSink<'h>>(&'h self, sink: &mut S) {
+        for (i, run) in self.0.iter().enumerate() {
+            if i > 0 {
+                sink.seam();
+            }
+            run.iter().for_each(|&(name, value)| sink.header(name, value));
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -513,7 +613,7 @@ mod tests {
     #[test]
     fn headers_are_lowercased_sorted_trimmed_and_merged() {
         let given = [("My-Header1", " a   b "), ("X-Amz-Meta-A", "1"), ("my-header1", "c")];
-        let h = Headers::new("example.com", &given, false, &[]).unwrap();
+        let h = Headers::new("example.com", &given, &[]).unwrap();
         assert_eq!(render(&h), "host:example.com\nmy-header1:a b,c\nx-amz-meta-a:1\n");
         let mut names = String::new();
         h.write_names(&mut names);
@@ -523,7 +623,7 @@ mod tests {
     #[test]
     fn reserved_and_malformed_headers_are_refused() {
         for given in [[("Host", "x")], [("X-Amz-Date", "x")], [("bad name", "x")], [("x-a", "line\r\nInjected: 1")]] {
-            let err = Headers::new("example.com", &given, false, &[]).err().unwrap();
+            let err = Headers::new("example.com", &given, &[]).err().unwrap();
             assert_eq!(err.code(), "INVALID_HEADER");
             assert!(!err.to_string().contains("Injected"));
         }
@@ -565,26 +665,50 @@ mod tests {
         }
     }
 
+    fn written(runs: &[&[(&str, &str)]]) -> Option<HeaderText> {
+        let mut text = HeaderText::default();
+        text.write(&Runs(runs)).then_some(text)
+    }
+
     #[test]
-    fn canonical_headers_are_written_as_the_checked_path_writes_them() {
+    fn written_headers_are_signed_as_the_checked_path_signs_them() {
         for given in CANONICAL_LISTS {
-            let copied = Headers::new("example.com", given, true, &[]).unwrap();
-            let checked = Headers::new("example.com", given, false, &[]).unwrap();
-            assert!(matches!(copied, Headers::Canonical { .. }));
-            assert_eq!(render(&copied), render(&checked));
-            let (mut copied_names, mut checked_names) = (String::new(), String::new());
-            copied.write_names(&mut copied_names);
+            let mut text = written(&[given]).unwrap();
+            let expected: String = given.iter().map(|(name, value)| format!("{name}:{value}\n")).collect();
+            assert_eq!(text.lines(), expected);
+            let written = Headers::Written { host: "example.com", text: &text };
+            let checked = Headers::new("example.com", given, &[]).unwrap();
+            assert_eq!(render(&written), render(&checked));
+            let (mut written_names, mut checked_names) = (String::new(), String::new());
+            written.write_names(&mut written_names);
             checked.write_names(&mut checked_names);
-            assert_eq!(copied_names, checked_names);
-            let (mut copied_encoded, mut checked_encoded) = (String::new(), String::new());
-            copied.write_names_encoded(&mut copied_encoded);
+            assert_eq!(written_names, checked_names);
+            let (mut written_encoded, mut checked_encoded) = (String::new(), String::new());
+            written.write_names_encoded(&mut written_encoded);
             checked.write_names_encoded(&mut checked_encoded);
-            assert_eq!(copied_encoded, checked_encoded);
+            assert_eq!(written_encoded, checked_encoded);
+            assert_eq!(text.take_lines(), (expected, given.len()));
         }
-        // Header signing adds its own headers: the list is then checked and sorted anyway.
-        let given = [("content-type", "a")];
-        let added = [("x-amz-date", "20240101T000000Z")];
-        assert!(matches!(Headers::new("example.com", &given, true, &added).unwrap(), Headers::Sorted { .. }));
+        // No header but `host`: nothing allocated.
+        let (lines, count) = written(&[]).unwrap().take_lines();
+        assert_eq!((lines.capacity(), count), (0, 0));
+        // The buffers are reused: what was written before does not show.
+        let mut text = written(&[CANONICAL_LISTS[0]]).unwrap();
+        assert!(text.write(&Runs(&[CANONICAL_LISTS[2]])));
+        assert_eq!(
+            (text.lines(), text.names(), text.names_encoded()),
+            ("x-amz-acl:private\n", "host;x-amz-acl", "host%3Bx-amz-acl")
+        );
+    }
+
+    #[test]
+    fn written_headers_out_of_order_at_a_seam_are_given_up() {
+        let two_runs = |plain: &str, typed: &str| written(&[&[(plain, "1")], &[(typed, "2")]]);
+        assert!(two_runs("content-type", "x-amz-acl").is_some());
+        assert!(two_runs("x-amz-website-redirect-location", "x-amz-acl").is_none());
+        assert!(two_runs("x-amz-acl", "x-amz-acl").is_none());
+        // A seam with nothing before it has nothing to compare.
+        assert!(written(&[&[], &[("a", "1")]]).is_some());
     }
 
     fn query(given: &[(&str, &str)], auth: &[&'static str]) -> Result<String> {

@@ -31,7 +31,7 @@ mod signer;
 mod template;
 
 pub use batch::Batch;
-pub(crate) use canonical::{is_canonical_header, trim_blanks};
+pub(crate) use canonical::{HeaderSink, HeaderSource, is_canonical_header, name_order, trim_blanks};
 pub use date::AmzDate;
 pub use encode::{encode_path, encode_query_component};
 pub use key::SigningKey;
@@ -144,8 +144,6 @@ pub struct Request<'a> {
     path: &'a str,
     query: &'a [(&'a str, &'a str)],
     headers: &'a [(&'a str, &'a str)],
-    /// `headers` are in canonical form, sorted and unique: copied, not checked.
-    canonical_headers: bool,
     payload: PayloadHash,
 }
 
@@ -155,15 +153,7 @@ impl<'a> Request<'a> {
     /// `host` is the `Host` header value (with `:port` when it is not the scheme's default);
     /// `path` is interpreted according to the [`PathMode`] of the [`SigningConfig`].
     pub fn new(method: &'a str, host: &'a str, path: &'a str) -> Self {
-        Request {
-            method,
-            host,
-            path,
-            query: &[],
-            headers: &[],
-            canonical_headers: false,
-            payload: PayloadHash::Unsigned,
-        }
+        Request { method, host, path, query: &[], headers: &[], payload: PayloadHash::Unsigned }
     }
 
     /// Query parameters as raw (decoded) name/value pairs; the signer encodes them. A
@@ -176,15 +166,6 @@ impl<'a> Request<'a> {
     /// Headers to sign besides `host` (names in any case; repeated names are joined).
     pub fn headers(mut self, headers: &'a [(&'a str, &'a str)]) -> Self {
         self.headers = headers;
-        self
-    }
-
-    /// Headers a builder has kept in canonical form as they were set: each one passes
-    /// [`is_canonical_header`](canonical::is_canonical_header), and they are sorted by name,
-    /// each name once. The signer copies them instead of checking and sorting them again.
-    pub(crate) fn canonical_headers(mut self, headers: &'a [(&'a str, &'a str)]) -> Self {
-        self.headers = headers;
-        self.canonical_headers = true;
         self
     }
 

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use super::batch::Batch;
-use super::canonical::{self, HeaderLines, Headers};
+use super::canonical::{self, HeaderSource, HeaderText, Headers};
 use super::encode::encode_query_component;
 use super::key::{Scope, Signatory, SigningKey, cached_key, with_scope};
 use super::template::{Marked, Template};
@@ -129,6 +129,8 @@ struct Scratch {
     auth: String,
     /// Filled only when explaining: the hot path does not copy it.
     string_to_sign: Option<Vec<u8>>,
+    /// Headers a builder wrote: their names' buffers are kept for the next request.
+    headers: HeaderText,
     /// The last signing second and its `AmzDate`: URLs signed in the same second (nearly all,
     /// under load) skip the calendar arithmetic.
     date: Option<(i64, AmzDate)>,
@@ -179,6 +181,9 @@ pub(crate) struct Presign<'p> {
 #[derive(Clone, Copy)]
 struct Job<'j> {
     request: &'j Request<'j>,
+    /// The request's headers written by a builder (query presigning only): they stand in
+    /// for `request`'s list.
+    written: Option<&'j HeaderText>,
     config: &'j SigningConfig,
     carrier: Carrier,
     date: &'j AmzDate,
@@ -188,9 +193,6 @@ struct Job<'j> {
 struct Signed {
     signature: [u8; 64],
     added: Vec<(&'static str, String)>,
-    /// Where the request's own header lines are in the canonical request, when they were
-    /// given in canonical form.
-    header_lines: Option<HeaderLines>,
 }
 
 impl Signer {
@@ -260,55 +262,50 @@ impl Signer {
         out: &mut String,
         batch: Option<&mut Batch>,
     ) -> Result<OffsetDateTime> {
-        let (expires_at, _) =
-            self.presign_keeping_lines(Presign { request, config, expires_in, now }, out, batch, None)?;
-        Ok(expires_at)
+        self.presign_with(Presign { request, config, expires_in, now }, None, out, batch)
     }
 
-    /// [`presign_into`](Self::presign_into) for a request whose headers are in canonical form
-    /// ([`Request::canonical_headers`]): also appends them to `lines`, when given, as
-    /// `name:value\n`, cut from the canonical request, which holds exactly those lines around
-    /// `host`. Also returns whether it did (not when the headers went through the checked path
-    /// after all).
-    pub(crate) fn presign_into_keeping_lines(
+    /// [`presign_into`](Self::presign_into) for a request whose headers `source` gives, in
+    /// canonical form, instead of the request's own list (see [`HeaderText`]). Returns also
+    /// the headers' `name:value\n` lines, to send them exactly as signed, and how many. `None`
+    /// when they are out of order: sign them as a list then.
+    pub(crate) fn presign_written_into(
         &self,
         presign: Presign<'_>,
+        source: &impl HeaderSource,
         out: &mut String,
-        lines: Option<&mut String>,
-    ) -> Result<(OffsetDateTime, bool)> {
-        self.presign_keeping_lines(presign, out, None, lines)
+    ) -> Result<Option<(OffsetDateTime, (String, usize))>> {
+        // Taken out of the per-thread scratch for the signature, which borrows it whole.
+        let mut text = SCRATCH.with_borrow_mut(|scratch| std::mem::take(&mut scratch.headers));
+        let signed = if text.write(source) {
+            self.presign_with(presign, Some(&text), out, None).map(|at| Some((at, text.take_lines())))
+        } else {
+            Ok(None)
+        };
+        SCRATCH.with_borrow_mut(|scratch| scratch.headers = text);
+        signed
     }
 
-    fn presign_keeping_lines(
+    fn presign_with(
         &self,
         presign: Presign<'_>,
+        written: Option<&HeaderText>,
         out: &mut String,
         batch: Option<&mut Batch>,
-        lines: Option<&mut String>,
-    ) -> Result<(OffsetDateTime, bool)> {
+    ) -> Result<OffsetDateTime> {
         let Presign { request, config, expires_in, now } = presign;
         let expires_seconds = check_expiry(expires_in)?;
         SCRATCH.with_borrow_mut(|scratch| {
             let date = scratch.date(now)?;
             let expires_at = scratch.url_expiry(&date, expires_seconds)?;
             self.check_credentials_cover(&date, expires_at)?;
-            let job = Job { request, config, carrier: Carrier::Query { expires_seconds }, date: &date };
+            let job = Job { request, written, config, carrier: Carrier::Query { expires_seconds }, date: &date };
             let start = out.len();
             match self.sign(job, scratch, out, batch) {
                 Ok(signed) => {
                     out.push_str("&X-Amz-Signature=");
                     out.push_str(hex_str(&signed.signature));
-                    let kept = match (lines, signed.header_lines) {
-                        (Some(lines), Some(at)) => {
-                            let creq = &scratch.canonical_request;
-                            for range in [at.lines.start..at.host.start, at.host.end..at.lines.end] {
-                                lines.push_str(creq.get(range).unwrap_or_default());
-                            }
-                            true
-                        }
-                        _ => false,
-                    };
-                    Ok((expires_at, kept))
+                    Ok(expires_at)
                 }
                 Err(error) => {
                     out.truncate(start);
@@ -360,7 +357,7 @@ impl Signer {
         self.check_credentials_cover(&date, date.instant())?;
         SCRATCH.with_borrow_mut(|scratch| {
             let mut path_and_query = String::with_capacity(request.path.len() * 3 / 2 + 64);
-            let job = Job { request, config, carrier: Carrier::Header, date: &date };
+            let job = Job { request, written: None, config, carrier: Carrier::Header, date: &date };
             let signed = self.sign(job, scratch, &mut path_and_query, None)?;
             let signature = hex_str(&signed.signature).to_string();
             Ok(SignedHeaders { path_and_query, headers: signed.added, signature })
@@ -402,8 +399,12 @@ impl Signer {
         }
         let mut scratch = Scratch { string_to_sign: Some(Vec::new()), ..Scratch::default() };
         let mut path_and_query = String::new();
-        let signed =
-            self.sign(Job { request, config, carrier, date: &date }, &mut scratch, &mut path_and_query, None)?;
+        let signed = self.sign(
+            Job { request, written: None, config, carrier, date: &date },
+            &mut scratch,
+            &mut path_and_query,
+            None,
+        )?;
         let signature = hex_str(&signed.signature).to_string();
         if let Carrier::Query { .. } = carrier {
             path_and_query.push_str("&X-Amz-Signature=");
@@ -425,13 +426,20 @@ impl Signer {
     /// The one signing pass: appends the path and query as sent to `out`, builds the
     /// canonical request in `scratch`, and signs it.
     fn sign(&self, job: Job<'_>, scratch: &mut Scratch, out: &mut String, batch: Option<&mut Batch>) -> Result<Signed> {
-        let Job { request, config, carrier, date } = job;
+        let Job { request, written, config, carrier, date } = job;
         check_method(request.method)?;
         check_host(request.host)?;
         let mut payload_buf = [0u8; 64];
         let payload = request.payload.render(&mut payload_buf);
         let added = self.added_headers(carrier, config, date, payload);
-        let headers = Headers::new(request.host, request.headers, request.canonical_headers, &added)?;
+        let headers = match written {
+            // Only query presigning passes written headers, and the signer adds none then.
+            Some(text) => {
+                debug_assert!(added.is_empty());
+                Headers::Written { host: request.host, text }
+            }
+            None => Headers::new(request.host, request.headers, &added)?,
+        };
 
         let start = out.len();
         let canonical_path = canonical::write_path(request.path, config.path_mode, out)?;
@@ -445,8 +453,7 @@ impl Signer {
             canonical::write_query(out, request.query, &scratch.auth)?;
             let creq = &mut scratch.canonical_request;
             let sent = canonical::Sent { path_and_query: &out[start..], path_len: path_end - start };
-            let header_lines =
-                canonical::write_request(creq, request.method, sent, canonical_path.as_deref(), &headers, payload);
+            canonical::write_request(creq, request.method, sent, canonical_path.as_deref(), &headers, payload);
             if out.len() == path_end + 1 {
                 out.truncate(path_end); // no query at all: no dangling '?'
             }
@@ -467,7 +474,7 @@ impl Signer {
                 Carrier::Query { .. } => Vec::new(),
                 Carrier::Header => self.sent_headers(&added, &headers, scope, &signature),
             };
-            Ok(Signed { signature, added, header_lines })
+            Ok(Signed { signature, added })
         })
     }
 
@@ -613,29 +620,32 @@ mod tests {
     use super::*;
     use time::macros::datetime;
 
-    /// The lines cut from the canonical request are the request's own headers, as given, and
-    /// the URL is the one plain presigning makes; headers not in canonical form are not cut.
+    /// Headers a builder wrote sign into the URL that the same headers given as a list do, and
+    /// come back as the lines the client sends.
     #[test]
-    fn header_lines_are_cut_around_host() {
+    fn written_headers_sign_as_a_list_of_them_does() {
         let now = datetime!(2024-05-24 12:00:00 UTC);
         let signer = Signer::new(Credentials::new("AKIDA", "secret").unwrap());
         let config = SigningConfig::s3("us-east-1").unwrap();
         for given in canonical::CANONICAL_LISTS {
-            let request = Request::new("PUT", "bucket.s3.amazonaws.com", "/k").canonical_headers(given);
-            let presign = Presign { request: &request, config: &config, expires_in: Duration::from_secs(60), now };
-            let (mut url, mut lines) = (String::new(), String::new());
-            let (expires_at, cut) = signer.presign_into_keeping_lines(presign, &mut url, Some(&mut lines)).unwrap();
-            assert!(cut);
+            let bare = Request::new("PUT", "bucket.s3.amazonaws.com", "/k");
+            let presign = Presign { request: &bare, config: &config, expires_in: Duration::from_secs(60), now };
+            let mut url = String::new();
+            let source = canonical::Runs(&[given]);
+            let (expires_at, lines) = signer.presign_written_into(presign, &source, &mut url).unwrap().unwrap();
             let expected: String = given.iter().map(|(name, value)| format!("{name}:{value}\n")).collect();
-            assert_eq!(lines, expected);
-            let alone = signer.presign_at(&request, &config, Duration::from_secs(60), now).unwrap();
+            assert_eq!(lines, (expected, given.len()));
+            let listed = bare.headers(given);
+            let alone = signer.presign_at(&listed, &config, Duration::from_secs(60), now).unwrap();
             assert_eq!((url.as_str(), expires_at), (alone.path_and_query(), alone.expires_at()));
         }
-        let request = Request::new("PUT", "bucket.s3.amazonaws.com", "/k").headers(&[("x-a", " padded ")]);
-        let presign = Presign { request: &request, config: &config, expires_in: Duration::from_secs(60), now };
-        let (mut url, mut lines) = (String::new(), String::new());
-        assert!(!signer.presign_into_keeping_lines(presign, &mut url, Some(&mut lines)).unwrap().1);
-        assert_eq!(lines, "");
+        // Out of order at a seam: nothing signed, the caller signs a list instead.
+        let bare = Request::new("PUT", "bucket.s3.amazonaws.com", "/k");
+        let presign = Presign { request: &bare, config: &config, expires_in: Duration::from_secs(60), now };
+        let mut url = String::new();
+        let source = canonical::Runs(&[&[("x-amz-tagging", "a=b")], &[("x-amz-acl", "private")]]);
+        assert_eq!(signer.presign_written_into(presign, &source, &mut url).unwrap(), None);
+        assert_eq!(url, "");
     }
 
     /// The per-thread state (date, expiry, scope, rendered X-Amz-* parameters) is shared by
