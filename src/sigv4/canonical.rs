@@ -143,9 +143,9 @@ pub(crate) trait HeaderSource {
 /// A builder that holds its headers in canonical form gives them here name by name
 /// ([`HeaderText::write`]), and all three forms are written in that one pass. Typed options
 /// name their headers with literals, which the compiler then copies inline, where a list of
-/// pairs costs a `memcpy` call per name and form; and the three forms go to three buffers,
-/// whose appends overlap, where one buffer (or one pass per form) chains every append to the
-/// one before. The lines' buffer becomes the result's; the names' buffers are reused.
+/// pairs costs a `memcpy` call per name and form. The three forms go to three buffers in one
+/// pass (one pass per form into a single buffer measured about 5% slower on a typed PUT).
+/// The lines' buffer becomes the result's; the names' buffers are reused.
 // No `Debug`: the lines may hold an SSE-C key.
 #[derive(Default)]
 pub(crate) struct HeaderText {
