@@ -262,7 +262,7 @@ impl Signer {
         out: &mut String,
         batch: Option<&mut Batch>,
     ) -> Result<OffsetDateTime> {
-        self.presign_with(Presign { request, config, expires_in, now }, None, out, batch)
+        self.presign_with(Presign { request, config, expires_in, now }, out, batch)
     }
 
     /// [`presign_into`](Self::presign_into) for a request whose headers `source` gives, in
@@ -275,19 +275,33 @@ impl Signer {
         source: &impl HeaderSource,
         out: &mut String,
     ) -> Result<Option<(OffsetDateTime, (String, usize))>> {
-        // Taken out of the per-thread scratch for the signature, which borrows it whole.
-        let mut text = SCRATCH.with_borrow_mut(|scratch| std::mem::take(&mut scratch.headers));
-        let signed = if text.write(source) {
-            self.presign_with(presign, Some(&text), out, None).map(|at| Some((at, text.take_lines())))
-        } else {
-            Ok(None)
-        };
-        SCRATCH.with_borrow_mut(|scratch| scratch.headers = text);
-        signed
+        SCRATCH.with_borrow_mut(|scratch| {
+            // Taken out of the scratch for the signature, which borrows the scratch whole.
+            let mut text = std::mem::take(&mut scratch.headers);
+            let signed = if text.write(source) {
+                let signed = self.presign_in(scratch, presign, Some(&text), out, None);
+                signed.map(|at| Some((at, text.take_lines())))
+            } else {
+                Ok(None)
+            };
+            scratch.headers = text;
+            signed
+        })
     }
 
     fn presign_with(
         &self,
+        presign: Presign<'_>,
+        out: &mut String,
+        batch: Option<&mut Batch>,
+    ) -> Result<OffsetDateTime> {
+        SCRATCH.with_borrow_mut(|scratch| self.presign_in(scratch, presign, None, out, batch))
+    }
+
+    /// Presigns with the per-thread `scratch` already borrowed (once per URL).
+    fn presign_in(
+        &self,
+        scratch: &mut Scratch,
         presign: Presign<'_>,
         written: Option<&HeaderText>,
         out: &mut String,
@@ -295,24 +309,22 @@ impl Signer {
     ) -> Result<OffsetDateTime> {
         let Presign { request, config, expires_in, now } = presign;
         let expires_seconds = check_expiry(expires_in)?;
-        SCRATCH.with_borrow_mut(|scratch| {
-            let date = scratch.date(now)?;
-            let expires_at = scratch.url_expiry(&date, expires_seconds)?;
-            self.check_credentials_cover(&date, expires_at)?;
-            let job = Job { request, written, config, carrier: Carrier::Query { expires_seconds }, date: &date };
-            let start = out.len();
-            match self.sign(job, scratch, out, batch) {
-                Ok(signed) => {
-                    out.push_str("&X-Amz-Signature=");
-                    out.push_str(hex_str(&signed.signature));
-                    Ok(expires_at)
-                }
-                Err(error) => {
-                    out.truncate(start);
-                    Err(error)
-                }
+        let date = scratch.date(now)?;
+        let expires_at = scratch.url_expiry(&date, expires_seconds)?;
+        self.check_credentials_cover(&date, expires_at)?;
+        let job = Job { request, written, config, carrier: Carrier::Query { expires_seconds }, date: &date };
+        let start = out.len();
+        match self.sign(job, scratch, out, batch) {
+            Ok(signed) => {
+                out.push_str("&X-Amz-Signature=");
+                out.push_str(hex_str(&signed.signature));
+                Ok(expires_at)
             }
-        })
+            Err(error) => {
+                out.truncate(start);
+                Err(error)
+            }
+        }
     }
 
     /// A [`Template`] for presigning requests like `request`, whose first `slots` slot
